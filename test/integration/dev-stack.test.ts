@@ -67,9 +67,9 @@ describe('embedded development stack', () => {
 
       const db = new pg.Client({ connectionString: stack.databaseUrl });
       await db.connect();
-      const migrated = await db.query('SELECT count(*)::int AS n FROM schema_migrations');
+      const migrated = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
       await db.end();
-      expect(migrated.rows[0].n).toBeGreaterThan(0);
+      expect(migrated.rows[0]!.n).toBeGreaterThan(0);
 
       const connection = await Connection.connect({ address: stack.temporalAddress });
       const attrs = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
