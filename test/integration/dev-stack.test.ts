@@ -19,7 +19,6 @@ describe('embedded development stack', () => {
 
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'stack-test-'));
-    await chmod(scratch, 0o755);
     blockedPort = await freePort();
     blocker = createServer();
     await new Promise<void>((r) => blocker.listen(blockedPort, '127.0.0.1', r));

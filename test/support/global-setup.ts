@@ -4,7 +4,7 @@
  * this folder give each file its own database and task queues. Both servers stop when the run ends,
  * whether tests passed or not.
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -16,8 +16,6 @@ import { resolveTemporalTool } from '../../src/dev/tools.js';
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const log = (line: string): void => void process.stderr.write(`[test stack] ${line}\n`);
   const scratch = await mkdtemp(join(tmpdir(), 'disburse-test-'));
-  // As root, PostgreSQL runs as the `postgres` user, which must be able to enter this folder.
-  await chmod(scratch, 0o755);
   let postgres: PostgresHandle | undefined;
   let temporal: TemporalDevServer | undefined;
   const teardown = async (): Promise<void> => {
@@ -27,7 +25,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     const [cli, testServer] = [await resolveTemporalTool('cli', { log }), await resolveTemporalTool('testServer', { log })];
     const [pgResult, temporalResult] = await Promise.allSettled([
-      freePort().then((port) => startEmbeddedPostgres({ dataDir: join(scratch, 'pg'), port, persistent: false, database: 'disburse_test', fast: true })),
+      freePort().then((port) => startEmbeddedPostgres({ dataDir: join(scratch, 'pg'), port, persistent: false, database: 'disburse_test', fast: true, log })),
       freePort().then((port) => startTemporalDevServer({ cliPath: cli.path, port })),
     ]);
     if (pgResult.status === 'fulfilled') postgres = pgResult.value;
