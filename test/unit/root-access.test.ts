@@ -7,7 +7,7 @@ import { grantTraverseToPostgresUser } from '../../src/dev/root-access.js';
 describe.runIf(process.getuid?.() === 0)('as root: PostgreSQL user access', () => {
   it('adds only the traverse bit to closed folders above a data directory, and says so', async () => {
     const closed = await mkdtemp(join(tmpdir(), 'closed-')); // mkdtemp makes it 0700
-    const data = join(closed, 'project', '.data', 'pg');
+    const data = join(closed, 'project', '.data');
     await mkdir(data, { recursive: true, mode: 0o700 });
     const lines: string[] = [];
     await grantTraverseToPostgresUser([data], (l) => lines.push(l));
