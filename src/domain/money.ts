@@ -31,11 +31,8 @@ export function parseDecimal(input: string): MinorUnits {
 
 /** Lenient for provider output: also accepts a JSON number or more decimals if they are zeros (`"50.000"`). */
 export function parseProviderAmount(input: unknown): MinorUnits | undefined {
-  if (typeof input === 'number') {
-    if (!Number.isFinite(input) || input < 0) return undefined;
-    const minor = Math.round(input * MINOR_PER_MAJOR);
-    return Math.abs(minor - input * MINOR_PER_MAJOR) < 1e-6 ? minor : undefined;
-  }
+  // A JSON number is read through its shortest decimal spelling, never multiplied as a float.
+  if (typeof input === 'number') return Number.isFinite(input) ? parseProviderAmount(String(input)) : undefined;
   if (typeof input !== 'string') return undefined;
   const trimmed = input.trim().replace(/(\.\d{2})0+$/, '$1').replace(/\.0$/, '.00');
   try {
