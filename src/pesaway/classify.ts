@@ -57,6 +57,7 @@ export function classify(ex: Exchange): Classified {
       return ok2xx ? { kind: 'ok', body } : { kind: 'ambiguous', reason: 'unexpected-code', httpStatus: status, detail: `code 200.001 with HTTP ${status}` };
     }
     if (DEFINITE.has(code)) return { kind: 'code', code: code as DefiniteCode, message: bodyMessage(body, `PesaWay answered ${code}`) };
+    if (status >= 500) return { kind: 'ambiguous', reason: 'server-error', httpStatus: status, detail: `HTTP ${status} (code ${code})` };
     return { kind: 'ambiguous', reason: 'unexpected-code', httpStatus: status, detail: `unknown code ${code}: ${bodyMessage(body, '')}`.trim() };
   }
   if (status === 401) return { kind: 'code', code: '401.001', message: bodyMessage(body, 'HTTP 401 Unauthorized') };

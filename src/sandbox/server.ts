@@ -30,6 +30,8 @@ export interface SandboxHandle {
   stats(): SandboxStats;
   topUp(amountMinor: MinorUnits): void;
   setBalance(amountMinor: MinorUnits): void;
+  /** Invalidates every issued token (next calls get 401.001), like a credential rotation. */
+  revokeTokens(): void;
   /** Stops the server and every pending timer (settlements, callback retries); callbacks in flight are aborted. */
   close(): Promise<void>;
 }
@@ -81,6 +83,7 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<San
     stats: () => ({ requests: ctx.stats.snapshot(), faults: faults.counters() }),
     topUp: (amountMinor) => void ledger.topUp(amountMinor),
     setBalance: (amountMinor) => void ledger.setBalance(amountMinor),
+    revokeTokens: () => void ctx.tokens.revokeAll(),
     close() {
       // Timers first: pending latency sleeps resolve at once, and nothing new can be scheduled.
       closing ??= (async () => {

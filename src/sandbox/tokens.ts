@@ -30,6 +30,13 @@ export class TokenStore {
     return this.now() < expiry ? 'valid' : 'expired';
   }
 
+  /** Invalidates every issued token at once, as a credential rotation on PesaWay's side would. */
+  revokeAll(): number {
+    const n = this.expiries.size;
+    this.expiries.clear();
+    return n;
+  }
+
   /** Forget long-expired tokens so the map stays small over long runs. */
   private sweep(): void {
     if (this.expiries.size < 1000) return;

@@ -55,6 +55,8 @@ export function adminRoutes(ctx: SandboxContext): FastifyPluginCallback {
     });
 
     app.post('/settle-now', () => ({ settled: ctx.settler.settleNow() }));
+
+    app.post('/revoke-tokens', () => ({ revoked: ctx.tokens.revokeAll() }));
     done();
   };
 }
