@@ -1,4 +1,8 @@
-/** A batch's lifecycle, mirrored in the `BatchStatus` search attribute. */
+/**
+ * A batch's lifecycle, mirrored in the `BatchStatus` search attribute. A file that fails validation never
+ * becomes a batch (its report goes back to the submitter), so there is no "rejected" batch.
+ * COMPLETED is final until an operator asks to retry the failed rows, which runs the batch again.
+ */
 export const BATCH_STATUSES = [
   'CREATED',
   'AWAITING_APPROVAL',
@@ -8,12 +12,11 @@ export const BATCH_STATUSES = [
   'CANCELLING',
   'COMPLETED',
   'CANCELLED',
-  'REJECTED',
 ] as const;
 
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
 
-export const FINAL_BATCH_STATUSES: readonly BatchStatus[] = ['COMPLETED', 'CANCELLED', 'REJECTED'];
+export const FINAL_BATCH_STATUSES: readonly BatchStatus[] = ['COMPLETED', 'CANCELLED'];
 
 export function isFinalBatchStatus(status: BatchStatus): boolean {
   return FINAL_BATCH_STATUSES.includes(status);

@@ -1,0 +1,139 @@
+import { createReadStream } from 'node:fs';
+import { AppError } from '../common/errors.js';
+import type { Logger } from '../common/log.js';
+import { completeBatch, getBatch, insertPendingBatch, type Batch } from '../db/batches.js';
+import type { Pool } from '../db/pool.js';
+import { formatKes } from '../domain/money.js';
+import { assertBatchId, defaultBatchId } from './batch-id.js';
+import { BatchWriter } from './batch-writer.js';
+import { digestInput, spoolInput, type FileDigest } from './file-hash.js';
+import type { PayrollInput } from './input.js';
+import type { ValidationReport } from './report.js';
+import { validatePayroll, type ValidateOptions } from './validate-file.js';
+
+export interface IngestOptions extends ValidateOptions {
+  /** Names the batch; without it the id is derived from the file's hash (`b-` + 16 hex digits). */
+  batchId?: string;
+  fileName?: string;
+  submittedBy?: string;
+  /** The batch waits for a second person's approval before it runs. */
+  approvalRequired?: boolean;
+  /** Payouts per INSERT statement (default 1000). */
+  rowsPerInsert?: number;
+  log?: Logger;
+}
+
+/**
+ * `created`: the batch and its payouts are stored (status CREATED, or AWAITING_APPROVAL).
+ * `existing`: this batch id already holds this very file; nothing changed (a resubmission is a no-op).
+ * `refused`: the file is not acceptable under its policy; nothing stored; the report says why.
+ * `conflict`: this batch id already holds a different file; nothing changed.
+ */
+export type IngestResult =
+  | { kind: 'created'; batch: Batch; report: ValidationReport }
+  | { kind: 'existing'; batch: Batch }
+  | { kind: 'refused'; report: ValidationReport }
+  | { kind: 'conflict'; batchId: string; message: string };
+
+export class IngestError extends AppError {}
+
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Turns a payroll file into a stored batch in one transaction: the batch row, the file itself (in 1 MB
+ * chunks, for audit), its payouts (bulk INSERTs, one statement per 1,000 rows) and, under skip-invalid, its findings.
+ * The file is read once, in constant memory. Concurrent ingestions of one batch id are serialised by a
+ * transaction-scoped advisory lock on the id: the first creates, the others then see it (existing or
+ * conflict). Nothing already stored is ever changed.
+ */
+export async function ingestPayroll(pool: Pool, input: PayrollInput, options: IngestOptions = {}): Promise<IngestResult> {
+  if (options.batchId !== undefined) return ingestAs(pool, assertBatchId(options.batchId), () => input, options);
+  // The id comes from the file's hash, needed before the first row can be stored: spool, then read again.
+  const spooled = await spoolInput(input);
+  try {
+    return await ingestAs(pool, defaultBatchId(spooled.sha256), () => createReadStream(spooled.path, { highWaterMark: 1 << 16 }), options, spooled);
+  } finally {
+    await spooled.remove();
+  }
+}
+
+/** `open` gives the file (called at most once); `known` is its digest when already computed. */
+async function ingestAs(pool: Pool, batchId: string, open: () => PayrollInput, options: IngestOptions, known?: FileDigest): Promise<IngestResult> {
+  const client = await pool.connect();
+  let inTransaction = false;
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    inTransaction = true;
+    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`disburse/batch/${batchId}`]);
+
+    const existing = await getBatch(client, batchId);
+    if (existing) {
+      await client.query('ROLLBACK');
+      inTransaction = false;
+      const file = known ?? (await digestInput(open()));
+      const result: IngestResult =
+        file.sha256 === existing.fileSha256 && file.size === existing.fileSize
+          ? { kind: 'existing', batch: existing }
+          : { kind: 'conflict', batchId, message: conflictMessage(existing, file.sha256, file.size) };
+      options.log?.info({ batchId, kind: result.kind }, 'payroll already ingested under this batch id');
+      return result;
+    }
+
+    await insertPendingBatch(client, {
+      id: batchId,
+      policy: options.policy ?? 'strict',
+      fileName: options.fileName ?? null,
+      submittedBy: options.submittedBy ?? null,
+      approvalRequired: options.approvalRequired ?? false,
+    });
+    const writer = new BatchWriter(client, batchId, options.rowsPerInsert);
+    const report = await validatePayroll(open(), options, writer);
+    if (!report.accepted) {
+      await client.query('ROLLBACK');
+      inTransaction = false;
+      options.log?.info({ batchId, rows: report.rows, invalid: report.invalid, refusal: report.refusal?.code }, 'payroll refused');
+      return { kind: 'refused', report };
+    }
+    await writer.finish();
+    await completeBatch(client, batchId, {
+      status: options.approvalRequired ? 'AWAITING_APPROVAL' : 'CREATED',
+      fileSha256: report.file.sha256!,
+      fileSize: report.file.size,
+      rowCount: report.rows,
+      validCount: report.valid,
+      invalidCount: report.invalid,
+      warningCount: report.warningCount,
+      totalMinor: report.totalMinor,
+      feeEstimateMinor: report.feeEstimateMinor,
+    });
+    await client.query('COMMIT');
+    inTransaction = false;
+    const batch = (await getBatch(client, batchId))!;
+    options.log?.info({ batchId, rows: report.rows, valid: report.valid, invalid: report.invalid, total: formatKes(report.totalMinor) }, 'payroll ingested');
+    return { kind: 'created', batch, report };
+  } catch (err) {
+    if (inTransaction) {
+      await client.query('ROLLBACK').catch((rollbackErr: unknown) => {
+        broken = rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr));
+      });
+    }
+    if ((err as { code?: string }).code === UNIQUE_VIOLATION && (err as { constraint?: string }).constraint === 'payouts_pkey') {
+      throw new IngestError('reference_collision', `A payout reference of batch "${batchId}" is already used by another batch; nothing was stored.`, {
+        hint: 'This is a one-in-millions clash of batch tags: submit the file again under a different batch id.',
+        cause: err,
+      });
+    }
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}
+
+function conflictMessage(existing: Batch, sha256: string, size: number): string {
+  return (
+    `Batch "${existing.id}" already exists with a different file (SHA-256 ${existing.fileSha256.slice(0, 12)}…, ${existing.fileSize} bytes, ` +
+    `received ${existing.createdAt.toISOString()}); this file is SHA-256 ${sha256.slice(0, 12)}…, ${size} bytes. Nothing was changed. ` +
+    'To pay this file as well, submit it under a new batch id.'
+  );
+}
