@@ -12,6 +12,7 @@ import { freePort } from '../../src/dev/ports.js';
 import { startEmbeddedPostgres, type PostgresHandle } from '../../src/dev/postgres.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/dev/temporal-server.js';
 import { resolveTemporalTool } from '../../src/dev/tools.js';
+import { writeWorkflowBundle } from '../../src/worker/bundle.js';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const log = (line: string): void => void process.stderr.write(`[test stack] ${line}\n`);
@@ -24,19 +25,23 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
   try {
     const [cli, testServer] = [await resolveTemporalTool('cli', { log }), await resolveTemporalTool('testServer', { log })];
-    const [pgResult, temporalResult] = await Promise.allSettled([
+    const workflowBundlePath = join(scratch, 'workflow-bundle.js');
+    const [pgResult, temporalResult, bundleResult] = await Promise.allSettled([
       freePort().then((port) => startEmbeddedPostgres({ dataDir: join(scratch, 'pg'), port, persistent: false, database: 'disburse_test', fast: true, log })),
       freePort().then((port) => startTemporalDevServer({ cliPath: cli.path, port })),
+      writeWorkflowBundle(workflowBundlePath),
     ]);
     if (pgResult.status === 'fulfilled') postgres = pgResult.value;
     if (temporalResult.status === 'fulfilled') temporal = temporalResult.value;
     if (pgResult.status === 'rejected') throw pgResult.reason;
     if (temporalResult.status === 'rejected') throw temporalResult.reason;
+    if (bundleResult.status === 'rejected') throw bundleResult.reason;
     if (!postgres || !temporal) throw new Error('unreachable: both servers settled');
     project.provide('temporalAddress', temporal.address);
     project.provide('postgresAdminUrl', postgres.adminUrl);
     project.provide('temporalCliPath', cli.path);
     project.provide('temporalTestServerPath', testServer.path);
+    project.provide('workflowBundlePath', workflowBundlePath);
     log(`Temporal ${temporal.address}, PostgreSQL ${postgres.adminUrl.replace(/:[^:@/]+@/, ':***@')}`);
   } catch (err) {
     await teardown();
@@ -51,5 +56,7 @@ declare module 'vitest' {
     postgresAdminUrl: string;
     temporalCliPath: string;
     temporalTestServerPath: string;
+    /** The engine's workflows, bundled once for every test file's workers. */
+    workflowBundlePath: string;
   }
 }

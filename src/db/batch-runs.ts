@@ -1,0 +1,98 @@
+import type pg from 'pg';
+import type { BatchStatus } from '../domain/batch-status.js';
+import type { MinorUnits } from '../domain/money.js';
+import { PAYOUT_STATUSES, type PayoutStatus } from '../domain/payout-status.js';
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+/** What a running batch needs to know about itself. */
+export interface BatchRunRow {
+  batchId: string;
+  status: BatchStatus;
+  approvalRequired: boolean;
+  approvedBy: string | null;
+  submittedBy: string | null;
+  totalMinor: MinorUnits;
+}
+
+export async function batchRun(db: Queryable, batchId: string): Promise<BatchRunRow | undefined> {
+  const { rows } = await db.query<BatchRunRow>(
+    `SELECT id AS "batchId", status, approval_required AS "approvalRequired", approved_by AS "approvedBy",
+            submitted_by AS "submittedBy", total_minor AS "totalMinor"
+       FROM batches WHERE id = $1`,
+    [batchId],
+  );
+  return rows[0];
+}
+
+export interface StatusTotals {
+  counts: Record<PayoutStatus, number>;
+  amounts: Record<PayoutStatus, MinorUnits>;
+}
+
+/** Current attempts of a batch by status: counts and amounts. */
+export async function statusTotals(db: Queryable, batchId: string): Promise<StatusTotals> {
+  const { rows } = await db.query<{ status: PayoutStatus; n: number; amount: MinorUnits }>(
+    `SELECT status, count(*)::int AS n, COALESCE(sum(amount_minor), 0)::bigint AS amount
+       FROM payouts WHERE batch_id = $1 AND is_current GROUP BY status`,
+    [batchId],
+  );
+  const counts = Object.fromEntries(PAYOUT_STATUSES.map((s) => [s, 0])) as Record<PayoutStatus, number>;
+  const amounts = Object.fromEntries(PAYOUT_STATUSES.map((s) => [s, 0])) as Record<PayoutStatus, MinorUnits>;
+  for (const r of rows) {
+    counts[r.status] = r.n;
+    amounts[r.status] = r.amount;
+  }
+  return { counts, amounts };
+}
+
+export async function setBatchStatus(db: Queryable, batchId: string, status: BatchStatus): Promise<void> {
+  await db.query(
+    `UPDATE batches SET status = $2, updated_at = now(),
+            finished_at = CASE WHEN $2 IN ('COMPLETED', 'CANCELLED') THEN COALESCE(finished_at, now()) ELSE NULL END
+      WHERE id = $1`,
+    [batchId, status],
+  );
+}
+
+/** Records the approver once. Returns false when the approver is the submitter (the table refuses it too). */
+export async function recordApproval(db: Queryable, batchId: string, by: string): Promise<boolean> {
+  const { rows } = await db.query<{ submitted_by: string | null; approved_by: string | null }>(
+    `UPDATE batches SET approved_by = COALESCE(approved_by, $2), approved_at = COALESCE(approved_at, now()), updated_at = now()
+      WHERE id = $1 AND submitted_by IS DISTINCT FROM $2
+     RETURNING submitted_by, approved_by`,
+    [batchId, by],
+  );
+  if (rows.length === 0) return false;
+  await db.query(`INSERT INTO events (batch_id, kind, actor) VALUES ($1, 'batch.approved', $2)`, [batchId, by]);
+  return true;
+}
+
+/** Amount plus fee estimate of every current attempt PesaWay has not accepted yet. */
+export async function fundsNeeded(db: Queryable, batchId: string): Promise<MinorUnits> {
+  const { rows } = await db.query<{ needed: MinorUnits }>(
+    `SELECT COALESCE(sum(amount_minor + fee_estimate_minor), 0)::bigint AS needed
+       FROM payouts WHERE batch_id = $1 AND is_current AND status IN ('pending', 'submitting', 'awaiting_funds')`,
+    [batchId],
+  );
+  return rows[0]!.needed;
+}
+
+export async function recordEvent(db: Queryable, event: { batchId: string; reference?: string; kind: string; actor?: string; detail?: Record<string, unknown> }): Promise<void> {
+  await db.query(`INSERT INTO events (batch_id, reference, kind, actor, detail) VALUES ($1, $2, $3, $4, $5::jsonb)`, [
+    event.batchId,
+    event.reference ?? null,
+    event.kind,
+    event.actor ?? null,
+    JSON.stringify(event.detail ?? {}),
+  ]);
+}
+
+export async function finishBatch(db: Queryable, batchId: string, status: 'COMPLETED' | 'CANCELLED', summary: unknown): Promise<string> {
+  const { rows } = await db.query<{ finished_at: Date }>(
+    `UPDATE batches SET status = $2, summary = $3::jsonb, updated_at = now(), finished_at = COALESCE(finished_at, now())
+      WHERE id = $1 RETURNING finished_at`,
+    [batchId, status, JSON.stringify(summary)],
+  );
+  return rows[0]!.finished_at.toISOString();
+}

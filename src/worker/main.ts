@@ -1,0 +1,62 @@
+/**
+ * `npm run worker`: the engine's worker process. Connects to Temporal (local dev server or a remote
+ * cluster), runs the workflow, database and PesaWay workers, and drains gracefully on SIGTERM/SIGINT:
+ * activities in progress finish, no new tasks are taken.
+ */
+import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import { connectWorker, loadTemporalConfig } from '../client/temporal-config.js';
+import { errorMessage } from '../common/errors.js';
+import { createLogger } from '../common/log.js';
+import { createPool } from '../db/pool.js';
+import { PesaWayClient } from '../pesaway/client.js';
+import { loadPesaWayConfig } from '../pesaway/config.js';
+import { resultsUrl } from '../pesaway/results-url.js';
+import { loadWorkerConfig } from './config.js';
+import { taskQueuesFor } from './settings.js';
+import { createWorkers } from './workers.js';
+
+const log = createLogger({ name: 'worker' });
+
+async function main(): Promise<void> {
+  const temporal = loadTemporalConfig(process.env);
+  const config = loadWorkerConfig(process.env);
+  const pesaway = loadPesaWayConfig(process.env);
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: ['SIGINT', 'SIGTERM'] });
+
+  const pool = createPool(config.databaseUrl, config.dbConcurrency + 5);
+  const client = new PesaWayClient(pesaway, log);
+  const connection = await connectWorker(temporal);
+  const taskQueues = taskQueuesFor(temporal.taskQueuePrefix);
+  const workers: Worker[] = await createWorkers({
+    connection,
+    namespace: temporal.namespace,
+    taskQueues,
+    activities: createActivities({
+      pool,
+      client,
+      log,
+      resultsUrl: (reference) => resultsUrl(config.callbackBaseUrl, config.callbackSecret, reference),
+      fundsAlertWebhookUrl: config.fundsAlertWebhookUrl,
+    }),
+    workflowBundle: config.workflowBundlePath ? { codePath: config.workflowBundlePath } : undefined,
+    workflowConcurrency: config.workflowConcurrency,
+    dbConcurrency: config.dbConcurrency,
+    pesawayConcurrency: config.pesawayConcurrency,
+    pesawayRatePerSecond: config.pesawayRatePerSecond,
+  });
+  log.info({ address: temporal.address, namespace: temporal.namespace, taskQueues, ratePerSecond: config.pesawayRatePerSecond }, 'Worker running');
+  try {
+    // Each worker stops on SIGINT/SIGTERM (Runtime shutdownSignals) after draining its in-flight tasks.
+    await Promise.all(workers.map((w) => w.run()));
+  } finally {
+    await connection.close();
+    await pool.end();
+    log.info('Worker stopped');
+  }
+}
+
+main().catch((err: unknown) => {
+  log.error({ err }, errorMessage(err));
+  process.exitCode = 1;
+});

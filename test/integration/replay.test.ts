@@ -1,0 +1,26 @@
+import { Worker } from '@temporalio/worker';
+import { describe, expect, inject, it } from 'vitest';
+import { loadRecordedHistories } from '../support/replay-fixtures.js';
+
+/**
+ * Determinism guard: histories recorded from scenarios 1 (happy path), 2 (out of funds) and 6 (failures
+ * and retry) are replayed against the current workflow code. A change that alters the commands a
+ * workflow issues for the same events fails here, before it can break running batches in production.
+ */
+describe('replay of recorded histories (scenarios 1, 2 and 6)', () => {
+  it('replays every recorded batch and payout history without non-determinism', async () => {
+    const recorded = await loadRecordedHistories();
+    const scenarios = new Set(recorded.map((r) => r.file.split('--')[0]));
+    expect([...scenarios].sort()).toEqual(['funds', 'happy', 'retry']);
+    expect(recorded.filter((r) => r.workflowId.startsWith('batch/')).length).toBeGreaterThanOrEqual(3);
+    expect(recorded.filter((r) => r.workflowId.startsWith('payout/')).length).toBeGreaterThanOrEqual(3);
+
+    const results = Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, recorded.map((r) => ({ workflowId: r.workflowId, history: r.history })));
+    let replayed = 0;
+    for await (const result of results) {
+      expect(result.error, `${result.workflowId}: ${String(result.error)}`).toBeUndefined();
+      replayed += 1;
+    }
+    expect(replayed).toBe(recorded.length);
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * The whole engine for one test file, all real: its own database, the shared Temporal dev server, a
+ * PesaWay sandbox over HTTP, the callback receiver over HTTP, and workers (in-process, or as separate
+ * processes that tests can SIGKILL).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { Worker } from '@temporalio/worker';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
+import { createActivities } from '../../src/activities/index.js';
+import { callbackReceiver, emptyCallbackStats, type CallbackStats } from '../../src/api/callbacks.js';
+import { createLogger } from '../../src/common/log.js';
+import { ingestPayroll, type IngestOptions, type IngestResult } from '../../src/payroll/ingest.js';
+import { PesaWayClient } from '../../src/pesaway/client.js';
+import type { PesaWayConfig } from '../../src/pesaway/config.js';
+import { resultsUrl } from '../../src/pesaway/results-url.js';
+import { startSandbox, type SandboxHandle, type SandboxOptionsInput } from '../../src/sandbox/index.js';
+import { createWorkers } from '../../src/worker/workers.js';
+import type { BatchSettings, PayoutTiming, TaskQueues } from '../../src/workflows/types.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+import { connectTemporal, uniqueTaskQueue, type TestTemporal } from './temporal.js';
+
+export const CALLBACK_SECRET = 'test-callback-secret-0123456789';
+
+export interface EngineOptions {
+  sandbox?: SandboxOptionsInput;
+  settings?: Partial<Omit<BatchSettings, 'taskQueues' | 'payout'>> & { payout?: Partial<PayoutTiming> };
+  /** PesaWay calls per second for the PesaWay task queue. */
+  ratePerSecond?: number;
+  /** Start in-process workers now (default) or leave it to the test (e.g. worker processes). */
+  workers?: 'in-process' | 'none';
+}
+
+export interface Engine {
+  db: TestDatabase;
+  temporal: TestTemporal;
+  sandbox: SandboxHandle;
+  taskQueues: TaskQueues;
+  settings: BatchSettings;
+  callbackStats: CallbackStats;
+  callbackBaseUrl: string;
+  pesawayConfig: PesaWayConfig;
+  ingest: (csv: string, options?: IngestOptions) => Promise<IngestResult>;
+  startWorkers: () => Promise<void>;
+  stopWorkers: () => Promise<void>;
+  /** A worker as its own OS process (`src/worker/main.ts`), for crash tests. */
+  spawnWorkerProcess: () => ChildProcess;
+  stop: () => Promise<void>;
+}
+
+const log = createLogger({ name: 'test-engine', level: process.env['LOG_LEVEL'] ?? 'silent' });
+
+export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
+  const [db, temporal, sandbox] = await Promise.all([
+    createTestDatabase(),
+    connectTemporal(),
+    startSandbox({ settleDelayMs: { min: 50, max: 300 }, ...options.sandbox }),
+  ]);
+  const taskQueues: TaskQueues = (() => {
+    const prefix = uniqueTaskQueue('engine');
+    return { workflows: `${prefix}-workflows`, db: `${prefix}-db`, pesaway: `${prefix}-pesaway` };
+  })();
+  const settings: BatchSettings = {
+    taskQueues,
+    searchAttributes: true,
+    windowSize: 50,
+    pageSize: 25,
+    maxStartsPerRun: 500,
+    fundsPolicy: 'proceed',
+    fundsPollInitialMs: 1000,
+    fundsPollMaxMs: 5000,
+    ...options.settings,
+    payout: { callbackWaitMs: 5000, pollInitialMs: 1000, pollMaxMs: 5000, settleDeadlineMs: 3_600_000, pesawayAttemptTimeoutMs: 10_000, ...options.settings?.payout },
+  };
+  const pesawayConfig: PesaWayConfig = {
+    baseUrl: sandbox.url,
+    consumerKey: 'sandbox-key',
+    consumerSecret: 'sandbox-secret',
+    region: undefined,
+    merchantCode: undefined,
+    currency: 'KES',
+    timeoutMs: 5000,
+  };
+  const pesaway = new PesaWayClient(pesawayConfig, log);
+
+  const callbackStats = emptyCallbackStats();
+  const api: FastifyInstance = Fastify({ logger: false });
+  await api.register(callbackReceiver, { pool: db.pool, temporal: temporal.client, callbackSecret: CALLBACK_SECRET, stats: callbackStats });
+  await api.listen({ host: '127.0.0.1', port: 0 });
+  const address = api.server.address();
+  const callbackBaseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+  const ratePerSecond = options.ratePerSecond ?? 200;
+  let workers: Worker[] = [];
+  let running: Promise<unknown> | undefined;
+  const children = new Set<ChildProcess>();
+
+  const engine: Engine = {
+    db,
+    temporal,
+    sandbox,
+    taskQueues,
+    settings,
+    callbackStats,
+    callbackBaseUrl,
+    pesawayConfig,
+    ingest: (csv, ingestOptions = {}) => ingestPayroll(db.pool, Readable.from([Buffer.from(csv)]), { policy: 'strict', submittedBy: 'payroll-officer', ...ingestOptions }),
+    async startWorkers() {
+      workers = await createWorkers({
+        connection: temporal.nativeConnection,
+        namespace: 'default',
+        taskQueues,
+        activities: createActivities({
+          pool: db.pool,
+          client: pesaway,
+          log,
+          resultsUrl: (reference) => resultsUrl(callbackBaseUrl, CALLBACK_SECRET, reference),
+        }),
+        workflowBundle: { codePath: inject('workflowBundlePath') },
+        workflowConcurrency: 50,
+        dbConcurrency: 20,
+        pesawayConcurrency: 50,
+        pesawayRatePerSecond: ratePerSecond,
+      });
+      running = Promise.all(workers.map((w) => w.run()));
+    },
+    async stopWorkers() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await running;
+      workers = [];
+      running = undefined;
+    },
+    spawnWorkerProcess() {
+      const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../src/worker/main.ts', import.meta.url))], {
+        env: {
+          ...process.env,
+          LOG_LEVEL: 'warn',
+          DATABASE_URL: db.url,
+          TEMPORAL_ADDRESS: temporal.address,
+          TASK_QUEUE_PREFIX: taskQueues.workflows.replace(/-workflows$/, ''),
+          PESAWAY_BASE_URL: sandbox.url,
+          PESAWAY_CONSUMER_KEY: 'sandbox-key',
+          PESAWAY_CONSUMER_SECRET: 'sandbox-secret',
+          PESAWAY_TIMEOUT_MS: '5000',
+          PESAWAY_RATE_LIMIT_PER_SECOND: String(ratePerSecond),
+          CALLBACK_BASE_URL: callbackBaseUrl,
+          CALLBACK_SECRET,
+          WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      children.add(child);
+      child.once('exit', () => children.delete(child));
+      return child;
+    },
+    async stop() {
+      for (const c of children) c.kill('SIGKILL');
+      await engine.stopWorkers();
+      await api.close();
+      await sandbox.close();
+      await temporal.close();
+      await db.close();
+    },
+  };
+  if (options.workers !== 'none') await engine.startWorkers();
+  return engine;
+}
