@@ -41,7 +41,7 @@ export async function startBatch(client: Client, batchId: string, settings: Batc
     // USE_EXISTING: two simultaneous submissions still share one run.
     const handle = await client.workflow.start<typeof batchWorkflow>('batchWorkflow', {
       workflowId,
-      taskQueue: settings.taskQueues.workflows,
+      taskQueue: settings.taskQueues.batches,
       args: [{ batchId, settings }],
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
@@ -80,7 +80,7 @@ export async function signalBatch(client: Client, batchId: string, command: Batc
 export async function retryFailed(client: Client, batchId: string, settings: BatchSettings, by: string): Promise<void> {
   await client.workflow.signalWithStart<typeof batchWorkflow, [{ by: string }]>('batchWorkflow', {
     workflowId: workflowIds.batch(batchId),
-    taskQueue: settings.taskQueues.workflows,
+    taskQueue: settings.taskQueues.batches,
     args: [{ batchId, settings }],
     signal: retryFailedSignal,
     signalArgs: [{ by }],

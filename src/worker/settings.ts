@@ -2,7 +2,7 @@ import { type Env, readBool, readEnum, readInt } from '../common/env.js';
 import type { BatchSettings, TaskQueues } from '../workflows/types.js';
 
 export function taskQueuesFor(prefix: string): TaskQueues {
-  return { workflows: `${prefix}-workflows`, db: `${prefix}-db`, pesaway: `${prefix}-pesaway` };
+  return { batches: `${prefix}-batches`, payouts: `${prefix}-payouts`, db: `${prefix}-db`, pesaway: `${prefix}-pesaway` };
 }
 
 /**

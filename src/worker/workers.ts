@@ -29,9 +29,10 @@ function pick<K extends keyof Activities>(all: Activities, keys: K[]): Pick<Acti
 const PESAWAY_ACTIVITIES = ['sendPayout', 'queryPayout', 'getAvailableBalance'] as const;
 
 /**
- * Three workers in one process, one per task queue: workflow tasks; database activities; PesaWay
- * activities, rate-limited on the server for every worker polling the queue (so scaling workers out
- * never exceeds PesaWay's limit).
+ * Four workers in one process, one per task queue: batch workflows; payout workflows (each worker has
+ * its own workflow thread, so a burst of new payouts never starves a batch's workflow tasks); database
+ * activities; PesaWay activities, rate-limited on the server for every worker polling the queue (so
+ * scaling workers out never exceeds PesaWay's limit).
  */
 export async function createWorkers(o: WorkerSetOptions): Promise<Worker[]> {
   const dbKeys = (Object.keys(o.activities) as Array<keyof Activities>).filter((k) => !(PESAWAY_ACTIVITIES as readonly string[]).includes(k));
@@ -40,7 +41,15 @@ export async function createWorkers(o: WorkerSetOptions): Promise<Worker[]> {
     Worker.create({
       connection: o.connection,
       namespace: o.namespace,
-      taskQueue: o.taskQueues.workflows,
+      taskQueue: o.taskQueues.batches,
+      ...workflowSource,
+      maxConcurrentWorkflowTaskExecutions: 10,
+      maxCachedWorkflows: 100,
+    }),
+    Worker.create({
+      connection: o.connection,
+      namespace: o.namespace,
+      taskQueue: o.taskQueues.payouts,
       ...workflowSource,
       // Local activities of the payout workflow (idempotent database transitions) run here.
       activities: pick(o.activities, ['recordPayoutTransition']),

@@ -52,6 +52,8 @@ import { payoutWorkflow } from './payout.js';
 import { BatchIdKey, BatchStatusKey, PayoutStatusKey } from './search-attributes.js';
 import type { BatchSettings, BatchSummary, PayoutTicket } from './types.js';
 
+const MAX_STARTS_PER_TASK = 50;
+
 export interface BatchInput {
   batchId: string;
   settings: BatchSettings;
@@ -177,7 +179,7 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchSummary> {
     try {
       const child = await startChild(payoutWorkflow, {
         workflowId: workflowIds.payout(ticket.reference),
-        taskQueue: settings.taskQueues.workflows,
+        taskQueue: settings.taskQueues.payouts,
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         ...(settings.searchAttributes
@@ -261,7 +263,9 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchSummary> {
     const room = Math.min(settings.windowSize - inFlightCount(state), settings.maxStartsPerRun - startsThisRun, state.buffer.length);
     const chunk = Math.min(state.buffer.length, Math.max(1, Math.floor(settings.windowSize / 4)));
     if (canStart && room > 0 && (room >= chunk || inFlightCount(state) === 0)) {
-      const batch = state.buffer.splice(0, room);
+      // At most 50 new children per workflow task: each costs the payout worker a workflow instantiation,
+      // and a larger burst only delays the batch's next task.
+      const batch = state.buffer.splice(0, Math.min(room, MAX_STARTS_PER_TASK));
       await Promise.all(batch.map(startPayout));
       startsThisRun += batch.length;
       continue;

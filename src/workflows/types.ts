@@ -8,7 +8,10 @@ import type { PayoutStatus } from '../domain/payout-status.js';
 import type { Channel } from '../pesaway/wire.js';
 
 export interface TaskQueues {
-  workflows: string;
+  /** Batch workflows: few, long-lived, and kept on their own worker so a burst of payouts never delays them. */
+  batches: string;
+  /** Payout workflows. */
+  payouts: string;
   /** Database activities. */
   db: string;
   /** PesaWay activities; the worker rate-limits this queue for all workers together. */

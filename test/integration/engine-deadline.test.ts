@@ -55,7 +55,7 @@ describe('scenario 10: the settle deadline (24 h) on the time-skipping test serv
           batchId: 'deadline-10',
           batchWorkflowId: 'batch/deadline-10',
           ticket: ticket!,
-          taskQueues: { workflows: taskQueue, db: taskQueue, pesaway: taskQueue },
+          taskQueues: { batches: taskQueue, payouts: taskQueue, db: taskQueue, pesaway: taskQueue },
           timing: { callbackWaitMs: 60_000, pollInitialMs: 30_000, pollMaxMs: 30 * 60_000, settleDeadlineMs: 24 * HOUR, pesawayAttemptTimeoutMs: 30_000 },
           // The time-skipping test server cannot register custom search attributes.
           searchAttributes: false,

@@ -10,13 +10,18 @@ import type { Worker } from '@temporalio/worker';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
+import { buildApi } from '../../src/api/app.js';
+import { parseApiKeys } from '../../src/api/auth.js';
 import { callbackReceiver, emptyCallbackStats, type CallbackStats } from '../../src/api/callbacks.js';
+import type { ApiConfig } from '../../src/api/config.js';
+import { DEFAULT_LIMITS } from '../../src/payroll/limits.js';
 import { createLogger } from '../../src/common/log.js';
 import { ingestPayroll, type IngestOptions, type IngestResult } from '../../src/payroll/ingest.js';
 import { PesaWayClient } from '../../src/pesaway/client.js';
 import type { PesaWayConfig } from '../../src/pesaway/config.js';
 import { resultsUrl } from '../../src/pesaway/results-url.js';
 import { startSandbox, type SandboxHandle, type SandboxOptionsInput } from '../../src/sandbox/index.js';
+import { taskQueuesFor } from '../../src/worker/settings.js';
 import { createWorkers } from '../../src/worker/workers.js';
 import type { BatchSettings, PayoutTiming, TaskQueues } from '../../src/workflows/types.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -33,6 +38,14 @@ export interface EngineOptions {
   workers?: 'in-process' | 'none';
 }
 
+export const API_KEYS = {
+  alice: 'alice-submitter-key-0123456789',
+  aliceApprover: 'alice-approver-key-0123456789',
+  bob: 'bob-approver-key-0123456789abc',
+  victor: 'victor-viewer-key-0123456789',
+} as const;
+const API_KEYS_ENV = `alice:submitter:${API_KEYS.alice},alice:approver:${API_KEYS.aliceApprover},bob:approver:${API_KEYS.bob},victor:viewer:${API_KEYS.victor}`;
+
 export interface Engine {
   db: TestDatabase;
   temporal: TestTemporal;
@@ -45,6 +58,8 @@ export interface Engine {
   ingest: (csv: string, options?: IngestOptions) => Promise<IngestResult>;
   startWorkers: () => Promise<void>;
   stopWorkers: () => Promise<void>;
+  /** The HTTP API (with the callback receiver) in-process, on a free port; resolves to its base URL. */
+  startApi: (overrides?: Partial<ApiConfig>) => Promise<string>;
   /** A worker as its own OS process (`src/worker/main.ts`), for crash tests. */
   spawnWorkerProcess: () => ChildProcess;
   stop: () => Promise<void>;
@@ -60,7 +75,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   ]);
   const taskQueues: TaskQueues = (() => {
     const prefix = uniqueTaskQueue('engine');
-    return { workflows: `${prefix}-workflows`, db: `${prefix}-db`, pesaway: `${prefix}-pesaway` };
+    return taskQueuesFor(prefix);
   })();
   const settings: BatchSettings = {
     taskQueues,
@@ -94,6 +109,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
 
   const ratePerSecond = options.ratePerSecond ?? 200;
   let workers: Worker[] = [];
+  const apis: FastifyInstance[] = [];
   let running: Promise<unknown> | undefined;
   const children = new Set<ChildProcess>();
 
@@ -132,6 +148,24 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       workers = [];
       running = undefined;
     },
+    async startApi(overrides = {}) {
+      const config: ApiConfig = {
+        host: '127.0.0.1',
+        port: 0,
+        databaseUrl: db.url,
+        apiKeys: parseApiKeys(API_KEYS_ENV),
+        maxUploadBytes: 100 * 1024 * 1024,
+        callbackSecret: CALLBACK_SECRET,
+        callbackSigningKey: undefined,
+        temporalUiUrl: 'http://127.0.0.1:8233',
+        ...overrides,
+      };
+      const app = await buildApi({ config, pool: db.pool, temporal: temporal.client, namespace: 'default', settings, limits: DEFAULT_LIMITS, callbackStats, log });
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      apis.push(app);
+      const a = app.server.address();
+      return `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+    },
     spawnWorkerProcess() {
       const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../src/worker/main.ts', import.meta.url))], {
         env: {
@@ -139,7 +173,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
           LOG_LEVEL: 'warn',
           DATABASE_URL: db.url,
           TEMPORAL_ADDRESS: temporal.address,
-          TASK_QUEUE_PREFIX: taskQueues.workflows.replace(/-workflows$/, ''),
+          TASK_QUEUE_PREFIX: taskQueues.db.replace(/-db$/, ''),
           PESAWAY_BASE_URL: sandbox.url,
           PESAWAY_CONSUMER_KEY: 'sandbox-key',
           PESAWAY_CONSUMER_SECRET: 'sandbox-secret',
@@ -158,6 +192,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     async stop() {
       for (const c of children) c.kill('SIGKILL');
       await engine.stopWorkers();
+      for (const a of apis) await a.close();
       await api.close();
       await sandbox.close();
       await temporal.close();

@@ -16,8 +16,11 @@ export function payrollRows(count: number, options: { amount?: (i: number) => nu
   }));
 }
 
+const cell = (value: string): string => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+
 export function payrollCsv(rows: PayrollRow[]): string {
-  return ['employee_id,name,phone,amount,reason', ...rows.map((r) => `${r.employeeId},${r.name},${r.phone},${r.amount},Salary November`)].join('\n') + '\n';
+  const lines = rows.map((r) => [r.employeeId, r.name, r.phone, r.amount, 'Salary November'].map(cell).join(','));
+  return ['employee_id,name,phone,amount,reason', ...lines].join('\n') + '\n';
 }
 
 export function sumMinor(rows: PayrollRow[]): number {

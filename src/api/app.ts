@@ -1,0 +1,66 @@
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { authenticate } from './auth.js';
+import { callbackReceiver } from './callbacks.js';
+import type { ApiDeps } from './deps.js';
+import { installProblemHandler } from './problem.js';
+import { actionRoutes } from './routes/actions.js';
+import { batchRoutes } from './routes/batches.js';
+import { healthRoutes } from './routes/health.js';
+import { payoutRoutes } from './routes/payouts.js';
+import { batchSchema, payoutSchema, problemSchema, progressSchema, reportSchema } from './schemas.js';
+
+/** The HTTP API and the PesaWay callback receiver, as one Fastify app. */
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    // Our pino logger (redaction, masking), typed as Fastify's base logger so the app keeps the default
+    // instance type that plugins expect.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+    loggerInstance: deps.log as FastifyBaseLogger,
+    // One line per request is written by the onResponse hook below (without query strings).
+    logController: new LogController({ disableRequestLogging: true }),
+    // Keys and references in URLs never need more; a long URL is an attack or a mistake.
+    routerOptions: { maxParamLength: 200 },
+  });
+  app.decorateRequest('principal', undefined);
+  app.addHook('onRequest', (request, _reply, done) => {
+    request.principal = authenticate(deps.config.apiKeys, request.headers.authorization);
+    done();
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    if (!request.url.startsWith('/callbacks/')) request.log.info({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime), user: request.principal?.user }, 'request');
+    done();
+  });
+  installProblemHandler(app);
+
+  for (const schema of [problemSchema, progressSchema, batchSchema, reportSchema, payoutSchema]) app.addSchema(schema);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'PesaWay bulk disbursement API',
+        version: '1.0.0',
+        description: 'Submit payroll CSVs, watch and steer their batches, download row-by-row reports. Amounts are decimal strings in KES.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key from API_KEYS' } } },
+      security: [{ apiKey: [] }],
+      tags: [{ name: 'batches' }, { name: 'operations' }, { name: 'reports' }, { name: 'health' }, { name: 'callbacks' }],
+    },
+  });
+  await app.register(multipart, { limits: { fileSize: deps.config.maxUploadBytes, files: 1, fields: 20 } });
+
+  await app.register(healthRoutes(deps));
+  await app.register(batchRoutes(deps));
+  await app.register(actionRoutes(deps));
+  await app.register(payoutRoutes(deps));
+  await app.register(callbackReceiver, {
+    pool: deps.pool,
+    temporal: deps.temporal,
+    callbackSecret: deps.config.callbackSecret,
+    signingKey: deps.config.callbackSigningKey,
+    stats: deps.callbackStats,
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  return app;
+}

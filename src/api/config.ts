@@ -1,0 +1,36 @@
+import { type Env, readInt, readOptionalString, readString } from '../common/env.js';
+import { ConfigError } from '../common/errors.js';
+import { type ApiKey, parseApiKeys } from './auth.js';
+
+export interface ApiConfig {
+  host: string;
+  port: number;
+  databaseUrl: string;
+  apiKeys: ApiKey[];
+  /** Largest CSV upload accepted, in bytes. */
+  maxUploadBytes: number;
+  callbackSecret: string;
+  /** PesaWay's callback signing key, when the merchant turned signing on. */
+  callbackSigningKey: string | undefined;
+  /** Temporal Web UI, for links to each batch's workflow. */
+  temporalUiUrl: string | undefined;
+}
+
+export function loadApiConfig(env: Env): ApiConfig {
+  const databaseUrl = readOptionalString(env, 'DATABASE_URL');
+  if (!databaseUrl) throw new ConfigError('DATABASE_URL', 'is required for the API');
+  const callbackSecret = readOptionalString(env, 'CALLBACK_SECRET');
+  if (!callbackSecret || callbackSecret.length < 16) {
+    throw new ConfigError('CALLBACK_SECRET', 'must be set to at least 16 random characters', 'Use the same value as the worker: openssl rand -hex 32');
+  }
+  return {
+    host: readString(env, 'API_HOST', '127.0.0.1'),
+    port: readInt(env, 'API_PORT', 3000, { min: 0, max: 65535 }),
+    databaseUrl,
+    apiKeys: parseApiKeys(readOptionalString(env, 'API_KEYS') ?? ''),
+    maxUploadBytes: readInt(env, 'MAX_UPLOAD_MB', 100, { min: 1, max: 2048 }) * 1024 * 1024,
+    callbackSecret,
+    callbackSigningKey: readOptionalString(env, 'PESAWAY_CALLBACK_SIGNING_KEY'),
+    temporalUiUrl: readOptionalString(env, 'TEMPORAL_UI_URL'),
+  };
+}

@@ -1,0 +1,19 @@
+import type { Client } from '@temporalio/client';
+import type { Logger } from '../common/log.js';
+import type { Pool } from '../db/pool.js';
+import type { PayrollLimits } from '../payroll/limits.js';
+import type { BatchSettings } from '../workflows/types.js';
+import type { CallbackStats } from './callbacks.js';
+import type { ApiConfig } from './config.js';
+
+/** What the HTTP API works with; tests build it from real services. */
+export interface ApiDeps {
+  config: ApiConfig;
+  pool: Pool;
+  temporal: Client;
+  namespace: string;
+  settings: BatchSettings;
+  limits: PayrollLimits;
+  callbackStats: CallbackStats;
+  log: Logger;
+}

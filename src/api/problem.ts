@@ -1,0 +1,61 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError } from '../common/errors.js';
+import { maskPhonesInText } from '../common/mask.js';
+
+/**
+ * An HTTP error as RFC 9457 problem details (`application/problem+json`): a stable `code`, a title, and a
+ * `detail` that says what was wrong and what to do. Extra members (e.g. a validation report) ride along.
+ */
+export class Problem extends AppError {
+  constructor(
+    readonly status: number,
+    code: string,
+    readonly title: string,
+    detail: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(code, detail);
+  }
+}
+
+export const problems = {
+  unauthorized: () => new Problem(401, 'unauthorized', 'Unauthorized', 'Send an API key as `Authorization: Bearer <key>`.'),
+  forbidden: (user: string, role: string, needed: string[]) =>
+    new Problem(403, 'forbidden', 'Forbidden', `${user} has the ${role} role; this needs ${needed.join(' or ')}.`),
+  notFound: (what: string) => new Problem(404, 'not_found', 'Not found', `${what} does not exist.`),
+};
+
+interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance: string;
+  [key: string]: unknown;
+}
+
+/** Every error leaves as problem+json; internal ones without their internals (the log has them). */
+export function installProblemHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | Problem, request, reply) => {
+    let body: ProblemBody;
+    if (err instanceof Problem) {
+      body = { type: `about:blank#${err.code}`, title: err.title, status: err.status, detail: err.message, code: err.code, instance: request.url, ...err.extra };
+    } else if ('validation' in err && err.validation) {
+      body = { type: 'about:blank#invalid_request', title: 'Invalid request', status: 400, detail: err.message, code: 'invalid_request', instance: request.url };
+    } else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+      const code = err.code?.toLowerCase() ?? 'bad_request';
+      body = { type: `about:blank#${code}`, title: 'Bad request', status: err.statusCode, detail: maskPhonesInText(err.message), code, instance: request.url };
+    } else {
+      request.log.error({ err }, 'request failed');
+      body = { type: 'about:blank#internal', title: 'Internal error', status: 500, detail: 'Something went wrong on our side; the log has the details. Retry, or tell the operators.', code: 'internal', instance: request.url };
+    }
+    return reply.code(body.status).type('application/problem+json').send(body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).type('application/problem+json').send({
+      type: 'about:blank#not_found', title: 'Not found', status: 404, code: 'not_found', instance: request.url,
+      detail: `No route ${request.method} ${request.url.split('?')[0]}; see /openapi.json for the API.`,
+    }),
+  );
+}

@@ -1,0 +1,86 @@
+import type {} from '@fastify/swagger';
+import type { FastifyPluginCallback } from 'fastify';
+import { Readable } from 'node:stream';
+import { getBatch, listIssues } from '../../db/batches.js';
+import { payoutPage } from '../../db/reports.js';
+import { PAYOUT_STATUSES, type PayoutStatus } from '../../domain/payout-status.js';
+import { ERRORS_CSV_HEADER, errorsCsvLine } from '../../payroll/errors-csv.js';
+import { ANY_ROLE, requireRole } from '../auth.js';
+import type { ApiDeps } from '../deps.js';
+import { problems } from '../problem.js';
+import { reportCsv } from '../report-csv.js';
+import { batchIdParam, problemResponses } from '../schemas.js';
+import { payoutView } from '../views.js';
+
+const csvResponse = { 200: { type: 'string', description: 'text/csv' }, ...problemResponses } as const;
+
+export function payoutRoutes(deps: ApiDeps): FastifyPluginCallback {
+  const { pool } = deps;
+  const batchOr404 = async (id: string) => {
+    const batch = await getBatch(pool, id);
+    if (!batch) throw problems.notFound(`Batch ${id}`);
+    return batch;
+  };
+
+  return (app, _opts, done) => {
+    app.get<{ Params: { id: string }; Querystring: { status?: PayoutStatus; cursor?: number; limit?: number } }>(
+      '/v1/batches/:id/payouts',
+      {
+        schema: {
+          summary: 'The payouts of a batch, row by row (current attempts)',
+          tags: ['reports'],
+          params: batchIdParam,
+          querystring: {
+            type: 'object',
+            properties: {
+              status: { type: 'string', enum: [...PAYOUT_STATUSES] },
+              cursor: { type: 'integer', minimum: 0, description: 'nextCursor of the previous page' },
+              limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+            },
+          },
+          response: { 200: { type: 'object', properties: { items: { type: 'array', items: { $ref: 'Payout#' } }, nextCursor: { type: ['integer', 'null'] } } }, ...problemResponses },
+        },
+      },
+      async (request) => {
+        requireRole(request, ANY_ROLE);
+        await batchOr404(request.params.id);
+        const limit = request.query.limit ?? 100;
+        const rows = await payoutPage(pool, request.params.id, { status: request.query.status, afterRowNo: request.query.cursor ?? 0, limit });
+        return { items: rows.map(payoutView), nextCursor: rows.length === limit ? rows.at(-1)!.rowNo : null };
+      },
+    );
+
+    app.get<{ Params: { id: string } }>(
+      '/v1/batches/:id/report.csv',
+      { schema: { summary: 'The row-by-row report as CSV', tags: ['reports'], params: batchIdParam, produces: ['text/csv'], response: csvResponse } },
+      async (request, reply) => {
+        requireRole(request, ANY_ROLE);
+        const batch = await batchOr404(request.params.id);
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${batch.id}-report.csv"`)
+          .send(reportCsv(pool, batch.id));
+      },
+    );
+
+    app.get<{ Params: { id: string } }>(
+      '/v1/batches/:id/errors.csv',
+      { schema: { summary: 'Validation findings (skipped rows, warnings) as CSV', tags: ['reports'], params: batchIdParam, produces: ['text/csv'], response: csvResponse } },
+      async (request, reply) => {
+        requireRole(request, ANY_ROLE);
+        const batch = await batchOr404(request.params.id);
+        async function* lines(): AsyncGenerator<string> {
+          yield `${ERRORS_CSV_HEADER}\n`;
+          for (let after = -1; ; ) {
+            const page = await listIssues(pool, batch.id, { afterSeq: after, limit: 1000 });
+            for (const issue of page) yield `${errorsCsvLine(issue)}\n`;
+            if (page.length < 1000) return;
+            after = page.at(-1)!.seq;
+          }
+        }
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${batch.id}-errors.csv"`).send(Readable.from(lines()));
+      },
+    );
+    done();
+  };
+}

@@ -1,0 +1,118 @@
+/** JSON schemas shared by routes, and the source of the OpenAPI document. */
+export const money = { type: 'string', pattern: '^\\d+\\.\\d{2}$', examples: ['1500.00'] } as const;
+
+export const problemSchema = {
+  $id: 'Problem',
+  type: 'object',
+  description: 'RFC 9457 problem details',
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    code: { type: 'string' },
+    instance: { type: 'string' },
+  },
+  required: ['title', 'status', 'detail', 'code'],
+  additionalProperties: true,
+} as const;
+
+const counts = {
+  type: 'object',
+  properties: Object.fromEntries(['pending', 'inFlight', 'awaitingFunds', 'succeeded', 'failed', 'rejected', 'cancelled', 'unresolved'].map((k) => [k, { type: 'integer' }])),
+} as const;
+
+export const progressSchema = {
+  $id: 'Progress',
+  type: 'object',
+  properties: {
+    status: { type: 'string' },
+    paused: { type: 'boolean' },
+    counts,
+    amounts: { type: 'object', properties: { total: money, succeeded: money, failed: money, pending: money } },
+    shortfall: { anyOf: [money, { type: 'null' }], description: 'money missing to finish, while AWAITING_FUNDS' },
+    available: { anyOf: [money, { type: 'null' }] },
+    awaitingFundsSince: { type: ['string', 'null'] },
+    source: { type: 'string', enum: ['workflow', 'database'] },
+  },
+} as const;
+
+export const batchSchema = {
+  $id: 'Batch',
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    status: { type: 'string', enum: ['CREATED', 'AWAITING_APPROVAL', 'RUNNING', 'PAUSED', 'AWAITING_FUNDS', 'CANCELLING', 'COMPLETED', 'CANCELLED'] },
+    policy: { type: 'string', enum: ['strict', 'skip-invalid'] },
+    fileName: { type: ['string', 'null'] },
+    fileSha256: { type: 'string' },
+    fileSize: { type: 'integer' },
+    rows: { type: 'integer' },
+    valid: { type: 'integer' },
+    invalid: { type: 'integer' },
+    warnings: { type: 'integer' },
+    totalAmount: money,
+    feeEstimate: money,
+    submittedBy: { type: ['string', 'null'] },
+    approvalRequired: { type: 'boolean' },
+    approvedBy: { type: ['string', 'null'] },
+    createdAt: { type: 'string', format: 'date-time' },
+    finishedAt: { type: ['string', 'null'] },
+    progress: { $ref: 'Progress#' },
+    links: {
+      type: 'object',
+      properties: { self: { type: 'string' }, payouts: { type: 'string' }, report: { type: 'string' }, errors: { type: 'string' }, temporal: { type: ['string', 'null'] } },
+    },
+  },
+} as const;
+
+export const reportSchema = {
+  $id: 'ValidationReport',
+  type: 'object',
+  properties: {
+    accepted: { type: 'boolean' },
+    refusal: { type: ['object', 'null'], additionalProperties: true },
+    rows: { type: 'integer' },
+    valid: { type: 'integer' },
+    invalid: { type: 'integer' },
+    warnings: { type: 'integer' },
+    totalAmount: money,
+    errors: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    warningsList: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  },
+} as const;
+
+export const payoutSchema = {
+  $id: 'Payout',
+  type: 'object',
+  properties: {
+    row: { type: 'integer' },
+    line: { type: 'integer' },
+    attempt: { type: 'integer' },
+    reference: { type: 'string' },
+    employeeId: { type: ['string', 'null'] },
+    name: { type: ['string', 'null'] },
+    channel: { type: 'string', enum: ['MPESA', 'AIRTEL', 'BANK'] },
+    destination: { type: 'string', description: 'masked phone or account number' },
+    amount: money,
+    status: { type: 'string' },
+    transactionId: { type: ['string', 'null'] },
+    receipt: { type: ['string', 'null'] },
+    resultCode: { type: ['integer', 'null'] },
+    reason: { type: ['string', 'null'] },
+    settledAt: { type: ['string', 'null'] },
+  },
+} as const;
+
+export const batchIdParam = {
+  type: 'object',
+  properties: { id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' } },
+  required: ['id'],
+} as const;
+
+export const problemResponses = {
+  400: { $ref: 'Problem#' },
+  401: { $ref: 'Problem#' },
+  403: { $ref: 'Problem#' },
+  404: { $ref: 'Problem#' },
+} as const;

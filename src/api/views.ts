@@ -1,0 +1,89 @@
+/** What the API shows: money as decimal strings, personal data masked, links to follow. */
+import { maskPhone } from '../common/mask.js';
+import type { Batch } from '../db/batches.js';
+import type { ReportRow } from '../db/reports.js';
+import { formatMinor } from '../domain/money.js';
+import type { Progress } from '../workflows/types.js';
+import { workflowIds } from '../workflows/definitions.js';
+
+export interface ProgressView {
+  status: string;
+  paused: boolean;
+  counts: Progress['counts'];
+  amounts: { total: string; succeeded: string; failed: string; pending: string };
+  shortfall: string | null;
+  available: string | null;
+  awaitingFundsSince: string | null;
+  source: 'workflow' | 'database';
+}
+
+export function progressView(p: Progress, source: ProgressView['source']): ProgressView {
+  return {
+    status: p.status,
+    paused: p.paused,
+    counts: p.counts,
+    amounts: {
+      total: formatMinor(p.amounts.totalMinor),
+      succeeded: formatMinor(p.amounts.succeededMinor),
+      failed: formatMinor(p.amounts.failedMinor),
+      pending: formatMinor(p.amounts.pendingMinor),
+    },
+    shortfall: p.shortfallMinor === undefined ? null : formatMinor(p.shortfallMinor),
+    available: p.availableMinor === undefined ? null : formatMinor(p.availableMinor),
+    awaitingFundsSince: p.awaitingFundsSince ?? null,
+    source,
+  };
+}
+
+export function batchView(b: Batch, base: { temporalUiUrl: string | undefined; namespace: string }, progress?: ProgressView) {
+  const self = `/v1/batches/${encodeURIComponent(b.id)}`;
+  return {
+    id: b.id,
+    status: b.status,
+    policy: b.policy,
+    fileName: b.fileName,
+    fileSha256: b.fileSha256,
+    fileSize: b.fileSize,
+    rows: b.rowCount,
+    valid: b.validCount,
+    invalid: b.invalidCount,
+    warnings: b.warningCount,
+    totalAmount: formatMinor(b.totalMinor),
+    feeEstimate: formatMinor(b.feeEstimateMinor),
+    submittedBy: b.submittedBy,
+    approvalRequired: b.approvalRequired,
+    approvedBy: b.approvedBy,
+    createdAt: b.createdAt.toISOString(),
+    finishedAt: b.finishedAt?.toISOString() ?? null,
+    ...(progress ? { progress } : {}),
+    links: {
+      self,
+      payouts: `${self}/payouts`,
+      report: `${self}/report.csv`,
+      errors: `${self}/errors.csv`,
+      temporal: base.temporalUiUrl
+        ? `${base.temporalUiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(base.namespace)}/workflows/${encodeURIComponent(workflowIds.batch(b.id))}`
+        : null,
+    },
+  };
+}
+
+export function payoutView(r: ReportRow) {
+  return {
+    row: r.rowNo,
+    line: r.line,
+    attempt: r.attempt,
+    reference: r.reference,
+    employeeId: r.employeeId,
+    name: r.name,
+    channel: r.channel,
+    destination: maskPhone(r.phone ?? r.accountNumber ?? ''),
+    amount: formatMinor(r.amountMinor),
+    status: r.status,
+    transactionId: r.transactionId,
+    receipt: r.receipt,
+    resultCode: r.resultCode,
+    reason: r.failureReason ?? (r.status === 'succeeded' ? null : r.resultDesc),
+    settledAt: r.settledAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { payoutReference } from '../../src/domain/reference.js';
+import { resultsToken } from '../../src/pesaway/results-url.js';
+import { signBody } from '../../src/pesaway/signature.js';
+import { API_KEYS, CALLBACK_SECRET, type Engine, startEngine } from '../support/engine.js';
+import { csvUpload, http } from '../support/http.js';
+import { assertMoneyInvariants } from '../support/invariants.js';
+import { payrollCsv, payrollRows } from '../support/payroll.js';
+import { eventually } from '../support/waiting.js';
+
+interface BatchBody {
+  id: string;
+  status: string;
+  progress?: { counts: Record<string, number>; amounts: Record<string, string> };
+  links: Record<string, string | null>;
+}
+
+describe('HTTP API end to end (real Temporal, PostgreSQL, sandbox)', () => {
+  let engine: Engine;
+  let api: string;
+  beforeAll(async () => {
+    engine = await startEngine();
+    api = await engine.startApi();
+  });
+  afterAll(async () => engine?.stop());
+
+  const waitFor = (id: string, status: string) =>
+    eventually(async () => {
+      const r = await http<BatchBody>('GET', `${api}/v1/batches/${id}`, { key: API_KEYS.victor });
+      return r.body.status === status ? r.body : undefined;
+    }, `${id} ${status}`, 120_000, 500);
+
+  it('upload -> paid -> report, row by row', async () => {
+    const rows = payrollRows(25, { phone: (i) => `2547${90_000_000 + i}` });
+    rows[3]!.name = '=HYPERLINK("http://evil.example","click")';
+    const created = await http<{ created: boolean; batch: BatchBody; report: { valid: number; totalAmount: string } }>('POST', `${api}/v1/batches?batchId=api-e2e`, csvUpload(payrollCsv(rows), API_KEYS.alice));
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe('/v1/batches/api-e2e');
+    expect(created.body).toMatchObject({ created: true, batch: { id: 'api-e2e', links: { temporal: expect.stringContaining('/workflows/batch%2Fapi-e2e') } }, report: { valid: 25 } });
+
+    const done = await waitFor('api-e2e', 'COMPLETED');
+    expect(done.progress).toMatchObject({ counts: { succeeded: 25, failed: 0 }, amounts: { total: created.body.report.totalAmount, succeeded: created.body.report.totalAmount } });
+
+    const payouts = await http<{ items: Array<{ row: number; status: string; destination: string }>; nextCursor: number | null }>('GET', `${api}/v1/batches/api-e2e/payouts?limit=10`, { key: API_KEYS.victor });
+    expect(payouts.body.items).toHaveLength(10);
+    expect(payouts.body.nextCursor).toBe(10);
+    expect(payouts.body.items[0]).toMatchObject({ row: 1, status: 'succeeded', destination: expect.stringMatching(/^2547\*{5}\d{3}$/) });
+
+    const report = await http('GET', `${api}/v1/batches/api-e2e/report.csv`, { key: API_KEYS.victor });
+    expect(report.status).toBe(200);
+    expect(report.headers.get('content-type')).toMatch(/text\/csv/);
+    const lines = report.text.trim().split('\n');
+    expect(lines).toHaveLength(26);
+    expect(lines[0]).toMatch(/^row,line,attempt,reference,/);
+    expect(lines[4]).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
+    expect(report.text).not.toMatch(/2547\d{8}/);
+    await assertMoneyInvariants(engine.db.pool, engine.sandbox, 'api-e2e');
+  });
+
+  it('multipart upload, dry run, idempotent resubmission, conflicts and refusals', async () => {
+    const csv = payrollCsv(payrollRows(3, { phone: (i) => `2547${91_000_000 + i}` }));
+    const form = new FormData();
+    form.append('file', new Blob([csv], { type: 'text/csv' }), 'november.csv');
+    const viaForm = await http<{ batch: BatchBody & { fileName: string } }>('POST', `${api}/v1/batches`, { key: API_KEYS.alice, body: form, headers: { 'idempotency-key': 'payroll-2026-11' } });
+    expect(viaForm.status).toBe(201);
+    expect(viaForm.body.batch.fileName).toBe('november.csv');
+    const again = await http<{ created: boolean; batch: BatchBody }>('POST', `${api}/v1/batches`, { ...csvUpload(csv, API_KEYS.alice), headers: { 'content-type': 'text/csv', 'idempotency-key': 'payroll-2026-11' } });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ created: false, batch: { id: viaForm.body.batch.id } });
+
+    const other = payrollCsv(payrollRows(2, { phone: (i) => `2547${92_000_000 + i}` }));
+    const conflict = await http('POST', `${api}/v1/batches?batchId=${viaForm.body.batch.id}`, csvUpload(other, API_KEYS.alice));
+    expect(conflict.status).toBe(409);
+    expect(conflict.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(conflict.body).toMatchObject({ code: 'batch_conflict', detail: expect.stringMatching(/another batch id/) });
+
+    const bad = 'employee_id,name,phone,amount\nE1,Ann,0712345678,100\nE2,Ben,020 123 4567,100\nE3,Cy,0712345679,12.345\n';
+    const dry = await http<{ dryRun: boolean; report: { accepted: boolean; invalid: number; errors: Array<{ line: number; column: string; rule: string }> } }>('POST', `${api}/v1/batches?dryRun=true`, csvUpload(bad, API_KEYS.alice));
+    expect(dry.status).toBe(200);
+    expect(dry.body.report).toMatchObject({ accepted: false, invalid: 2 });
+    expect(dry.body.report.errors.map((e) => [e.line, e.column, e.rule])).toEqual([[3, 'phone', 'phone_not_kenyan_mobile'], [4, 'amount', 'amount_too_many_decimals']]);
+    const refused = await http<{ code: string; report: { invalid: number } }>('POST', `${api}/v1/batches`, csvUpload(bad, API_KEYS.alice));
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ code: 'payroll_refused', report: { invalid: 2 } });
+    const skipped = await http<{ batch: BatchBody }>('POST', `${api}/v1/batches?policy=skip-invalid&batchId=api-skip`, csvUpload(bad, API_KEYS.alice));
+    expect(skipped.status).toBe(201);
+    const errorsCsv = await http('GET', `${api}/v1/batches/api-skip/errors.csv`, { key: API_KEYS.victor });
+    expect(errorsCsv.text.trim().split('\n')).toHaveLength(3);
+    expect(errorsCsv.text).toContain('phone_not_kenyan_mobile');
+    await waitFor('api-skip', 'COMPLETED');
+  });
+
+  it('refuses missing, wrong and under-privileged keys; the approver must differ from the submitter', async () => {
+    const csv = payrollCsv(payrollRows(2, { phone: (i) => `2547${93_000_000 + i}` }));
+    expect((await http('GET', `${api}/v1/batches`)).status).toBe(401);
+    expect((await http('GET', `${api}/v1/batches`, { key: 'not-a-key-at-all-0000' })).status).toBe(401);
+    const viewer = await http('POST', `${api}/v1/batches`, csvUpload(csv, API_KEYS.victor));
+    expect(viewer).toMatchObject({ status: 403, body: { code: 'forbidden', detail: 'victor has the viewer role; this needs submitter.' } });
+
+    const submitted = await http<{ batch: BatchBody }>('POST', `${api}/v1/batches?batchId=api-approval&approvalRequired=true`, csvUpload(csv, API_KEYS.alice));
+    expect(submitted.status).toBe(201);
+    await waitFor('api-approval', 'AWAITING_APPROVAL');
+    expect((await http('POST', `${api}/v1/batches/api-approval/approve`, { key: API_KEYS.alice })).status).toBe(403);
+    const self = await http('POST', `${api}/v1/batches/api-approval/approve`, { key: API_KEYS.aliceApprover });
+    expect(self).toMatchObject({ status: 403, body: { code: 'self_approval' } });
+    // Nothing was paid while the batch waited for approval.
+    const refs = [payoutReference('api-approval', 1, 1), payoutReference('api-approval', 2, 1)];
+    expect(engine.sandbox.ledger.report().entries.filter((e) => refs.includes(e.reference))).toEqual([]);
+    const approved = await http('POST', `${api}/v1/batches/api-approval/approve`, { key: API_KEYS.bob });
+    expect(approved).toMatchObject({ status: 202, body: { action: 'approve', by: 'bob' } });
+    await waitFor('api-approval', 'COMPLETED');
+    const row = await engine.db.pool.query(`SELECT approved_by FROM batches WHERE id = 'api-approval'`);
+    expect(row.rows[0]).toEqual({ approved_by: 'bob' });
+    const late = await http('POST', `${api}/v1/batches/api-approval/pause`, { key: API_KEYS.alice });
+    expect(late).toMatchObject({ status: 409, body: { code: 'wrong_state' } });
+    expect((await http('GET', `${api}/v1/batches/nope`, { key: API_KEYS.victor })).status).toBe(404);
+  });
+
+  it('callback receiver: forged tokens and bad signatures are refused and counted; unknown payouts are kept', async () => {
+    const signing = await engine.startApi({ callbackSigningKey: 'merchant-signing-key' });
+    const body = JSON.stringify({ ResultCode: 0, ResultDesc: 'ok', OriginatorReference: 'UNKNOWNR1A1', TransactionID: 'PHY1' });
+    const forged = await http('POST', `${api}/callbacks/pesaway/UNKNOWNR1A1/not-the-token`, { body, headers: { 'content-type': 'application/json' } });
+    expect(forged.status).toBe(401);
+    const valid = `${api}/callbacks/pesaway/UNKNOWNR1A1/${resultsToken(CALLBACK_SECRET, 'UNKNOWNR1A1')}`;
+    const unknown = await http('POST', valid, { body, headers: { 'content-type': 'application/json' } });
+    expect(unknown.status).toBe(200);
+    const stored = await engine.db.pool.query(`SELECT outcome FROM callbacks WHERE reference = 'UNKNOWNR1A1'`);
+    expect(stored.rows).toEqual([{ outcome: 'unknown_payout' }]);
+
+    const signedUrl = `${signing}/callbacks/pesaway/UNKNOWNR1A1/${resultsToken(CALLBACK_SECRET, 'UNKNOWNR1A1')}`;
+    const goodSig = await http('POST', signedUrl, { body, headers: { 'content-type': 'application/json', signature: signBody(body, 'merchant-signing-key') } });
+    expect(goodSig.status).toBe(200);
+    const tampered = await http('POST', signedUrl, { body: body.replace('"ResultCode":0', '"ResultCode":1'), headers: { 'content-type': 'application/json', signature: signBody(body, 'merchant-signing-key') } });
+    expect(tampered.status).toBe(401);
+    const unsigned = await http('POST', signedUrl, { body, headers: { 'content-type': 'application/json' } });
+    expect(unsigned.status).toBe(401);
+    const stats = await http<Record<string, number>>('GET', `${api}/v1/callbacks/stats`, { key: API_KEYS.victor });
+    expect(stats.body).toMatchObject({ forged: 1, badSignature: 2 });
+  });
+
+  it('serves its OpenAPI description, health and readiness', async () => {
+    const doc = await http<{ openapi: string; paths: Record<string, unknown> }>('GET', `${api}/openapi.json`);
+    expect(doc.body.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining([
+      '/v1/batches', '/v1/batches/{id}', '/v1/batches/{id}/payouts', '/v1/batches/{id}/report.csv', '/v1/batches/{id}/errors.csv',
+      '/v1/batches/{id}/approve', '/v1/batches/{id}/retry-failed', '/v1/batches/{id}/funds-added', '/readyz', '/healthz',
+    ]));
+    expect((await http('GET', `${api}/healthz`)).body).toEqual({ ok: true });
+    expect((await http('GET', `${api}/readyz`)).body).toEqual({ ready: true, postgres: 'ok', temporal: 'ok' });
+    const list = await http<{ items: BatchBody[] }>('GET', `${api}/v1/batches?status=COMPLETED&limit=2`, { key: API_KEYS.victor });
+    expect(list.body.items.length).toBeGreaterThan(0);
+    expect(list.body.items.every((b) => b.status === 'COMPLETED')).toBe(true);
+  });
+});
