@@ -69,6 +69,8 @@ describe('PesaWay sandbox: callback delivery and faults', () => {
     const [cb] = await receiver.waitFor(1);
     expect(cb!.body['OriginatorReference']).toBe('RETRY-1');
     expect(receiver.attempts).toBe(4);
+    // The sandbox counts the delivery once it has read the receiver's answer, a moment after the receiver replied.
+    await waitUntil(() => sandbox.stats().faults.callbacksDelivered === 1);
     expect(sandbox.stats().faults).toMatchObject({ callbackRetries: 3, callbacksDelivered: 1, callbacksAbandoned: 0 });
   });
 

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { BatchSnapshot } from '../../src/activities/types.js';
 import { PAYOUT_STATUSES, type PayoutStatus } from '../../src/domain/payout-status.js';
 import {
+  bufferPage,
+  carriedReferences,
   countsFrom,
+  markAllCarried,
   desiredStatus,
   initialState,
   markEnded,
@@ -45,10 +48,12 @@ const ticket = (rowNo: number, amountMinor = 200_00): PayoutTicket => ({
 describe('batch workflow state', () => {
   it('tracks a payout from start to end, in counts and amounts', () => {
     const s = initialState(snapshot(), '2026-11-28T00:00:00Z');
-    markStarted(s, ticket(1));
-    markStarted(s, ticket(2));
-    expect(s.counts).toMatchObject({ pending: 1, inFlight: 2 });
+    bufferPage(s, [ticket(1), ticket(2)]);
     expect(s.cursor).toBe(2);
+    for (const t of s.buffer.splice(0)) markStarted(s, t);
+    expect(s.counts).toMatchObject({ pending: 1, inFlight: 2 });
+    bufferPage(s, [ticket(2), ticket(3)]); // a payout already in flight is not buffered again
+    expect(s.buffer.map((t) => t.rowNo)).toEqual([3]);
 
     markEnded(s, { reference: 'REF1', rowNo: 1, status: 'succeeded', amountMinor: 200_00 });
     markEnded(s, { reference: 'REF2', rowNo: 2, status: 'failed', amountMinor: 200_00 });
@@ -83,6 +88,17 @@ describe('batch workflow state', () => {
     expect(s.counts.awaitingFunds).toBe(1);
     markEnded(s, { reference: 'REF2', rowNo: 2, status: 'cancelled', amountMinor: 300_00 });
     expect(s.counts).toMatchObject({ awaitingFunds: 0, inFlight: 1, cancelled: 1 });
+  });
+
+  it('after continue-as-new, payouts in flight are carried until the database reports their end', () => {
+    const s = initialState(snapshot(), 'now');
+    markStarted(s, ticket(1));
+    markStarted(s, ticket(2));
+    markAllCarried(s);
+    expect(carriedReferences(s)).toEqual(['REF1', 'REF2']);
+    markEnded(s, { reference: 'REF1', rowNo: 1, status: 'unresolved', amountMinor: 200_00 });
+    expect(carriedReferences(s)).toEqual(['REF2']);
+    expect(s.counts).toMatchObject({ inFlight: 1, unresolved: 1 });
   });
 
   it('shows the status an operator expects', () => {
