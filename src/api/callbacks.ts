@@ -81,7 +81,7 @@ export const callbackReceiver: FastifyPluginCallback<CallbackReceiverOptions> = 
     else if (parsed.result.reference !== undefined && parsed.result.reference !== reference) outcome = 'mismatch';
     else outcome = await deliver(reference, { ...parsed.result, reference });
     await markCallback(pool, id, outcome);
-    req.log.info({ reference, outcome }, 'Callback');
+    req.log.debug({ reference, outcome }, 'Callback');
     return reply.send(ACK);
   });
 

@@ -135,7 +135,7 @@ export class PesaWayClient {
         return { kind: 'ambiguous', reason: 'unexpected-code', httpStatus: undefined, detail: `accepted, but for reference ${echoed}` };
       }
       const transactionId = str(o, ['TransactionID', 'TransactionReference', 'transaction_id', 'transaction_reference']);
-      this.log?.info({ reference: req.reference, transactionId, destination, amountMinor: req.amountMinor }, 'PesaWay accepted payout');
+      this.log?.debug({ reference: req.reference, transactionId, destination, amountMinor: req.amountMinor }, 'PesaWay accepted payout');
       return { kind: 'accepted', transactionId, reference: req.reference };
     }
     if (c.kind === 'code') {

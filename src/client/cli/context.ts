@@ -14,13 +14,22 @@ export interface CliContext {
 /** Exit codes, the same for every command. */
 export const EXIT = {
   ok: 0,
-  /** The command ran and the answer is "no" (validate: the file is not acceptable under its policy). */
+  /**
+   * The command ran and the answer is "no": the file is not acceptable under its policy, the action is not
+   * possible in the batch's state, or a watched batch ended with payouts that were not paid.
+   */
   rejected: 1,
-  /** Bad flags, missing files, bad configuration: nothing was done. */
+  /** Bad flags, missing files, missing API key, unknown batch, bad configuration: nothing was done. */
   usage: 2,
-  /** Something broke (a bug, a failing disk or database); the message says what. */
+  /** Something broke (the API or sandbox unreachable, a server error, a failing disk); the message says what. */
   failure: 3,
+  /** The API refused the caller: an unknown key (401) or a role that may not do this (403). */
+  denied: 4,
+  /** Ctrl-C while watching: the CLI stopped, the batch carries on. */
+  interrupted: 130,
 } as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** The user asked for something that cannot be done as asked. */
 export class UsageError extends AppError {

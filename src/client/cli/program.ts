@@ -2,6 +2,8 @@ import { readdir } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
 import { AppError, ConfigError } from '../../common/errors.js';
 import { EXIT, UsageError, type CliContext } from './context.js';
+import { CliError } from './errors.js';
+import { orderCommandGroups, PROGRAM_EPILOGUE } from './help.js';
 
 /** A command module: a file in ./commands/ exporting `register`. Adding a command is adding a file. */
 export interface CommandModule {
@@ -29,6 +31,8 @@ export async function buildProgram(cli: CliContext): Promise<Command> {
     .showSuggestionAfterError()
     .configureOutput({ writeOut: (s) => void cli.stdout.write(s), writeErr: (s) => void cli.stderr.write(s) });
   for (const command of await loadCommands()) command.register(program, cli);
+  orderCommandGroups(program);
+  program.addHelpText('after', PROGRAM_EPILOGUE);
   return program;
 }
 
@@ -41,6 +45,10 @@ export async function runCli(args: readonly string[], cli: CliContext): Promise<
   } catch (err) {
     // Commander has already printed its own message (unknown option, missing argument, --help).
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (err instanceof CliError) {
+      cli.stderr.write(`disburse: ${err.describe()}\n`);
+      return err.exitCode;
+    }
     if (err instanceof UsageError || err instanceof ConfigError) {
       cli.stderr.write(`disburse: ${err.describe()}\n`);
       return EXIT.usage;

@@ -1,0 +1,90 @@
+/** How a batch and its progress read on a terminal: summary lines, a one-line progress, notices. */
+import type { Batch, BatchProgress, ProgressCounts } from './api-types.js';
+import { kes, minorOf, plural, shortTime } from './format.js';
+
+export interface Tally {
+  paid: number;
+  failed: number;
+  rejected: number;
+  cancelled: number;
+  unresolved: number;
+  /** Not settled yet: pending or in flight (parked payouts awaiting funds included). */
+  open: number;
+  /** Of `open`: parked by PesaWay's 455.001 until the wallet is topped up. */
+  awaitingFunds: number;
+  total: number;
+  /** Settled one way or another (everything but `open`). */
+  settled: number;
+}
+
+export function tally(c: ProgressCounts): Tally {
+  // Parked payouts are still in flight: `awaitingFunds` is part of `inFlight`, not added to it.
+  const open = c.pending + c.inFlight;
+  const settled = c.succeeded + c.failed + c.rejected + c.cancelled + c.unresolved;
+  return { paid: c.succeeded, failed: c.failed, rejected: c.rejected, cancelled: c.cancelled, unresolved: c.unresolved, open, awaitingFunds: c.awaitingFunds, total: open + settled, settled };
+}
+
+/** Payouts that ended without being paid: what makes a watched batch's answer "no". */
+export function unpaidCount(t: Tally): number {
+  return t.failed + t.rejected + t.cancelled + t.unresolved;
+}
+
+/** "2 failed, 1 unresolved" (only the non-zero ones). */
+export function unpaidBreakdown(t: Tally): string {
+  const parts: Array<[number, string]> = [[t.failed, 'failed'], [t.rejected, 'rejected'], [t.cancelled, 'cancelled'], [t.unresolved, 'unresolved']];
+  return parts.filter(([n]) => n > 0).map(([n, w]) => `${n} ${w}`).join(', ');
+}
+
+/** "10 paid, 1 failed, 14 pending (3 awaiting funds)" (cancelled and unresolved only when there are some). */
+export function countsText(t: Tally): string {
+  const pending = `${t.open} pending${t.awaitingFunds > 0 ? ` (${t.awaitingFunds} awaiting funds)` : ''}`;
+  const extra = [t.cancelled > 0 ? `${t.cancelled} cancelled` : '', t.unresolved > 0 ? `${t.unresolved} unresolved` : ''].filter(Boolean);
+  return [`${t.paid} paid`, `${t.failed + t.rejected} failed`, pending, ...extra].join(', ');
+}
+
+/** One line per state of a watched batch: `RUNNING: 10 paid, 0 failed, 15 pending of 25; KES 10,000.00 of KES 25,000.00 paid`. */
+export function progressLine(status: string, p: BatchProgress): string {
+  const t = tally(p.counts);
+  return `${status}${p.paused && status !== 'PAUSED' ? ' (paused)' : ''}: ${countsText(t)} of ${t.total}; ${kes(p.amounts.succeeded)} of ${kes(p.amounts.total)} paid`;
+}
+
+/** What the operator should know or do while the batch is in this state, or nothing. */
+export function noticeFor(batch: Batch): string | undefined {
+  const p = batch.progress;
+  switch (batch.status) {
+    case 'AWAITING_FUNDS': {
+      if (p?.shortfall == null) return `Awaiting funds: top up the PesaWay wallet, then run \`disburse funds-added ${batch.id}\``;
+      const available = p.available === null ? '' : ` (available ${kes(p.available)})`;
+      return `Awaiting funds: top up at least ${kes(p.shortfall)}${available}, then run \`disburse funds-added ${batch.id}\``;
+    }
+    case 'AWAITING_APPROVAL':
+      return `Awaiting approval: another user with the approver role runs \`disburse approve ${batch.id}\``;
+    case 'PAUSED':
+      return `Paused: no new payouts start; \`disburse resume ${batch.id}\` continues`;
+    case 'CANCELLING':
+      return 'Cancelling: unsent payouts end cancelled; those already accepted by PesaWay settle';
+    default:
+      return undefined;
+  }
+}
+
+/** The summary `disburse status` prints and `watch` ends with. */
+export function batchSummary(batch: Batch): string[] {
+  const lines = [`Batch ${batch.id}: ${batch.status}`];
+  const file = batch.fileName ?? 'uploaded file';
+  lines.push(`  ${file}: ${plural(batch.rows, 'row')} (${batch.valid} valid, ${batch.invalid} invalid, ${plural(batch.warnings, 'warning')}), policy ${batch.policy}`);
+  lines.push(`  Total ${kes(batch.totalAmount)} (estimated fees ${kes(batch.feeEstimate)})`);
+  const approval = batch.approvedBy !== null ? `; approved by ${batch.approvedBy}` : batch.status === 'AWAITING_APPROVAL' ? '; needs approval' : '';
+  lines.push(`  Submitted by ${batch.submittedBy ?? 'unknown'} at ${shortTime(batch.createdAt)} UTC${approval}`);
+  const p = batch.progress;
+  if (p) {
+    const t = tally(p.counts);
+    lines.push(`  Payouts: ${countsText(t)} (of ${t.total})`);
+    lines.push(`  Paid ${kes(p.amounts.succeeded)} of ${kes(p.amounts.total)}${minorOf(p.amounts.failed) > 0 ? ` (failed ${kes(p.amounts.failed)})` : ''}`);
+  }
+  if (batch.finishedAt !== null) lines.push(`  Finished at ${shortTime(batch.finishedAt)} UTC`);
+  if (batch.links.temporal !== null) lines.push(`  Temporal: ${batch.links.temporal}`);
+  const notice = noticeFor(batch);
+  if (notice !== undefined) lines.push(notice);
+  return lines;
+}

@@ -1,0 +1,144 @@
+import { constants, createReadStream } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Option, type Command } from 'commander';
+import { POLICIES, type Policy } from '../../../payroll/report.js';
+import type { ApiClient } from '../api-client.js';
+import { ApiError } from '../api-errors.js';
+import { apiClient, intParser, parseBatchId, withApiOptions, type ApiFlags } from '../api-options.js';
+import type { Batch, SubmitResult, ValidationReport } from '../api-types.js';
+import { EXIT, UsageError, type CliContext } from '../context.js';
+import { CliError } from '../errors.js';
+import { ServiceUnreachableError } from '../http.js';
+import { writeLines } from '../format.js';
+import { dryRunLines, refusedLines, submittedLines } from '../submit-text.js';
+import { DEFAULT_INTERVAL_MS, watchToEnd } from '../watch-batch.js';
+import { GROUPS } from '../help.js';
+
+interface SubmitFlags extends ApiFlags {
+  batchId?: string;
+  policy: Policy;
+  approvalRequired?: boolean;
+  acknowledgeWarnings?: boolean;
+  dryRun?: boolean;
+  idempotencyKey?: string;
+  watch?: boolean;
+  interval: number;
+  maxFindings: number;
+  json?: boolean;
+}
+
+/** Uploading and validating a large payroll takes longer than an ordinary call. */
+const UPLOAD_TIMEOUT_MS = 10 * 60_000;
+
+export function register(program: Command, cli: CliContext): void {
+  const command = program
+    .command('submit')
+    .helpGroup(GROUPS.payroll)
+    .description('Upload a payroll CSV to the API: it is validated, stored and paid as a batch. Exit code 1 when the file is refused.')
+    .argument('<file>', 'the payroll CSV ("-" reads standard input)')
+    .option('--batch-id <id>', 'name the batch (default: derived from --idempotency-key or the file\'s content)', parseBatchId)
+    .addOption(new Option('--policy <policy>', 'strict: any invalid row refuses the file; skip-invalid: pay the valid rows').choices(POLICIES).default('strict'))
+    .option('--approval-required', 'hold the batch until another user with the approver role approves it')
+    .option('--acknowledge-warnings', 'accept the file despite warnings (e.g. the same phone and amount twice)')
+    .option('--dry-run', 'validate on the server only; nothing is stored or paid')
+    .option('--idempotency-key <key>', 'a key of your own: submitting again with it returns the same batch')
+    .option('--watch', 'then watch the batch to its end (exit code as for `disburse watch`)')
+    .option('--interval <ms>', 'with --watch: how often to look, in milliseconds', intParser(200, 3_600_000), DEFAULT_INTERVAL_MS)
+    .option('--max-findings <n>', 'how many errors and warnings to list', intParser(0, 10_000), 20)
+    .option('--json', 'print exactly one JSON object: the API\'s answer (with --watch, its `batch` is the final state)')
+    .addHelpText(
+      'after',
+      `
+Submitting the same file again returns the existing batch, unless you name a new --batch-id
+on purpose.
+
+Examples:
+  disburse submit november.csv --batch-id payroll-2026-11 --watch
+  disburse submit november.csv --dry-run
+  disburse submit november.csv --policy skip-invalid --approval-required
+  export-payroll | disburse submit - --idempotency-key payroll-2026-11 --json`,
+    );
+  withApiOptions(command).action(async (file: string, flags: SubmitFlags) => {
+    cli.exitCode = await submitCommand(file, flags, cli);
+  });
+}
+
+async function* bytes(source: AsyncIterable<Buffer | string>): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+}
+
+/** The file as a stream (never read into memory), after checking it can be read. */
+async function openPayroll(file: string, cli: CliContext): Promise<AsyncIterable<Uint8Array>> {
+  if (file === '-') return bytes(cli.stdin);
+  const info = await stat(file).catch(() => undefined);
+  if (!info) throw new UsageError(`File not found: ${file}`, 'Check the path; use "-" to read the CSV from standard input.');
+  if (!info.isFile()) throw new UsageError(`Not a file: ${file}`);
+  await access(file, constants.R_OK).catch(() => {
+    throw new UsageError(`Cannot read ${file}: permission denied`);
+  });
+  return createReadStream(file, { highWaterMark: 1 << 16 });
+}
+
+async function submitCommand(file: string, flags: SubmitFlags, cli: CliContext): Promise<number> {
+  if (flags.dryRun && flags.watch) throw new UsageError('--dry-run stores nothing, so there is nothing to --watch', 'Drop one of the two flags.');
+  const api = apiClient(flags, cli);
+  const body = await openPayroll(file, cli);
+  const source = file === '-' ? 'standard input' : file;
+  let result: SubmitResult;
+  try {
+    const answer = await api.post<SubmitResult>('/v1/batches', {
+      query: {
+        batchId: flags.batchId,
+        policy: flags.policy,
+        approvalRequired: flags.approvalRequired ? true : undefined,
+        acknowledgeWarnings: flags.acknowledgeWarnings ? true : undefined,
+        dryRun: flags.dryRun ? true : undefined,
+        fileName: file === '-' ? undefined : basename(file),
+      },
+      headers: { 'content-type': 'text/csv', ...(flags.idempotencyKey === undefined ? {} : { 'idempotency-key': flags.idempotencyKey }) },
+      body,
+      timeoutMs: UPLOAD_TIMEOUT_MS,
+    });
+    result = answer.body;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 422) return refused(err, source, flags, cli);
+    // The API refuses an oversized upload (413) as soon as it passes the limit and hangs up; Node's fetch,
+    // still sending, only sees the connection cut.
+    if (err instanceof ServiceUnreachableError && err.hungUp) {
+      throw new CliError(
+        EXIT.failure,
+        'upload_interrupted',
+        `The API cut the connection while ${source} was being sent (${err.reason}).`,
+        'The file may be larger than the API accepts (MAX_UPLOAD_MB, 100 MB by default): split it into smaller files. Otherwise just retry: submitting the same file again never pays twice.',
+      );
+    }
+    throw err;
+  }
+
+  if (result.dryRun || result.batch === undefined) return dryRun(result, source, flags, cli);
+  const submitted = result as SubmitResult & { batch: Batch };
+  if (!flags.json) writeLines(cli.stdout, submittedLines(submitted, source, flags.maxFindings, flags.watch ?? false));
+  if (flags.watch) return watch(api, submitted, flags, cli);
+  if (flags.json) cli.stdout.write(`${JSON.stringify(result)}\n`);
+  return EXIT.ok;
+}
+
+function watch(api: ApiClient, result: SubmitResult & { batch: Batch }, flags: SubmitFlags, cli: CliContext): Promise<number> {
+  const { batch, ...rest } = result;
+  return watchToEnd(api, batch.id, cli, { intervalMs: flags.interval, json: flags.json ?? false, jsonExtra: rest });
+}
+
+function dryRun(result: SubmitResult, source: string, flags: SubmitFlags, cli: CliContext): number {
+  const report = result.report;
+  if (!report) throw new CliError(EXIT.failure, 'unexpected_answer', 'The API answered the dry run without a report.', 'Is --api-url (DISBURSE_API_URL) the disbursement API, and is it up to date?');
+  if (flags.json) cli.stdout.write(`${JSON.stringify(result)}\n`);
+  else writeLines(cli.stdout, dryRunLines(report, source, flags.maxFindings));
+  return report.accepted ? EXIT.ok : EXIT.rejected;
+}
+
+function refused(err: ApiError, source: string, flags: SubmitFlags, cli: CliContext): number {
+  if (flags.json) cli.stdout.write(`${JSON.stringify(err.problem)}\n`);
+  else writeLines(cli.stdout, refusedLines(err.problem['report'] as ValidationReport | undefined, err.detail, source, flags.maxFindings));
+  return EXIT.rejected;
+}
