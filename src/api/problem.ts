@@ -50,6 +50,8 @@ export function installProblemHandler(app: FastifyInstance): void {
       request.log.error({ err }, 'request failed');
       body = { type: 'about:blank#internal', title: 'Internal error', status: 500, detail: 'Something went wrong on our side; the log has the details. Retry, or tell the operators.', code: 'internal', instance: request.url };
     }
+    // An upload refused part-way leaves unread bytes on the connection: close it rather than reuse it.
+    if (body.status === 413) void reply.header('connection', 'close');
     return reply.code(body.status).type('application/problem+json').send(body);
   });
   app.setNotFoundHandler((request, reply) =>

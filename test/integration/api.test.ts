@@ -90,6 +90,30 @@ describe('HTTP API end to end (real Temporal, PostgreSQL, sandbox)', () => {
     await waitFor('api-skip', 'COMPLETED');
   });
 
+  it('refuses an upload over the size limit with 413, declared or streamed, stores nothing and keeps serving', async () => {
+    const small = await engine.startApi({ maxUploadBytes: 10_000 });
+    const big = payrollCsv(payrollRows(2000, { phone: (i) => `2547${93_000_000 + i}` }));
+    const declared = await http<{ code: string; detail: string }>('POST', `${small}/v1/batches?batchId=api-big-1`, csvUpload(big, API_KEYS.alice));
+    expect(declared.status).toBe(413);
+    expect(declared.body).toMatchObject({ code: 'payload_too_large', detail: expect.stringContaining('larger than 9.8 KB') });
+
+    // Chunked (no Content-Length): the limit trips mid-stream, before ingestion reads a row.
+    const chunks = Array.from({ length: 20 }, (_, i) => big.slice(i * 5000, (i + 1) * 5000));
+    const streamed = await fetch(`${small}/v1/batches?batchId=api-big-2`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_KEYS.alice}`, 'content-type': 'text/csv' },
+      body: ReadableStream.from(chunks.map((c) => new TextEncoder().encode(c))),
+      duplex: 'half',
+    } as RequestInit).then((r) => r.status, (err: unknown) => `connection closed: ${String(err)}`);
+    if (typeof streamed === 'number') expect(streamed).toBe(413);
+
+    const stored = await engine.db.pool.query("SELECT count(*)::int AS n FROM batches WHERE id LIKE 'api-big-%'");
+    expect(stored.rows[0]).toEqual({ n: 0 });
+    expect((await http('GET', `${small}/healthz`)).status).toBe(200);
+    const fine = await http('POST', `${small}/v1/batches?dryRun=true`, csvUpload(payrollCsv(payrollRows(2, { phone: (i) => `2547${93_100_000 + i}` })), API_KEYS.alice));
+    expect(fine.status).toBe(200);
+  });
+
   it('refuses missing, wrong and under-privileged keys; the approver must differ from the submitter', async () => {
     const csv = payrollCsv(payrollRows(2, { phone: (i) => `2547${93_000_000 + i}` }));
     expect((await http('GET', `${api}/v1/batches`)).status).toBe(401);

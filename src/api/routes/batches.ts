@@ -11,7 +11,7 @@ import { ingestPayroll } from '../../payroll/ingest.js';
 import { type Policy, reportJson } from '../../payroll/report.js';
 import { validatePayroll } from '../../payroll/validate-file.js';
 import { ANY_ROLE, requireRole } from '../auth.js';
-import { byteLimit } from '../byte-limit.js';
+import { byteLimit, fileTooLarge } from '../byte-limit.js';
 import type { ApiDeps } from '../deps.js';
 import { Problem, problems } from '../problem.js';
 import { batchProgress } from '../progress.js';
@@ -38,6 +38,9 @@ const submitQuery = {
     fileName: { type: 'string', maxLength: 200 },
   },
 } as const;
+
+/** Room for a multipart envelope (boundaries, part headers) around a file at the limit. */
+const MULTIPART_OVERHEAD = 64 * 1024;
 
 /** The upload as a stream, whether a raw `text/csv` body or a multipart form with a `file` part. */
 async function uploadStream(request: FastifyRequest, query: SubmitQuery): Promise<{ stream: Readable; fileName: string | undefined }> {
@@ -89,9 +92,14 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
       async (request, reply) => {
         const who = requireRole(request, ['submitter']);
         const q = request.query;
+        // A declared size over the limit is refused before a byte is read.
+        if (Number(request.headers['content-length'] ?? 0) > config.maxUploadBytes + MULTIPART_OVERHEAD) throw fileTooLarge(config.maxUploadBytes);
         const upload = await uploadStream(request, q);
         const input = upload.stream.pipe(byteLimit(config.maxUploadBytes));
         upload.stream.once('error', (err) => input.destroy(err));
+        // The limit can trip before ingestion starts reading (it first looks the batch up): the error must
+        // stay on the stream, where the reader finds it (`errored`), not escape as an uncaught exception.
+        input.on('error', () => undefined);
         const policy = q.policy ?? 'strict';
         const options = { policy, acknowledgeWarnings: q.acknowledgeWarnings ?? false, limits: deps.limits };
 
