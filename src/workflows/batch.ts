@@ -52,7 +52,12 @@ import { payoutWorkflow } from './payout.js';
 import { BatchIdKey, BatchStatusKey, PayoutStatusKey } from './search-attributes.js';
 import type { BatchSettings, BatchSummary, PayoutTicket } from './types.js';
 
-const MAX_STARTS_PER_TASK = 50;
+/**
+ * Child starts the batch keeps outstanding (issued, not yet confirmed by the server). Starts are
+ * pipelined rather than awaited in groups, so the server always has work queued, while a burst stays
+ * small enough not to flood the payout worker with new workflows.
+ */
+const MAX_PENDING_STARTS = 50;
 
 export interface BatchInput {
   batchId: string;
@@ -202,6 +207,7 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchSummary> {
   }
 
   let startsThisRun = 0;
+  const starting = new Set<Promise<void>>();
   let carriedPollMs = 1000;
   let carriedPolledAt = 0;
   for (;;) {
@@ -260,14 +266,22 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchSummary> {
     }
     // Refill in chunks (a quarter of the window at least), not one payout per finished one: each workflow
     // task then starts many children at once and the batch keeps pace with hundreds of payouts a second.
-    const room = Math.min(settings.windowSize - inFlightCount(state), settings.maxStartsPerRun - startsThisRun, state.buffer.length);
-    const chunk = Math.min(state.buffer.length, Math.max(1, Math.floor(settings.windowSize / 4)));
+    const room = Math.min(
+      settings.windowSize - inFlightCount(state),
+      settings.maxStartsPerRun - startsThisRun,
+      MAX_PENDING_STARTS - starting.size,
+      state.buffer.length,
+    );
+    const chunk = Math.min(state.buffer.length, Math.max(1, Math.floor(settings.windowSize / 4)), MAX_PENDING_STARTS);
     if (canStart && room > 0 && (room >= chunk || inFlightCount(state) === 0)) {
-      // At most 50 new children per workflow task: each costs the payout worker a workflow instantiation,
-      // and a larger burst only delays the batch's next task.
-      const batch = state.buffer.splice(0, Math.min(room, MAX_STARTS_PER_TASK));
-      await Promise.all(batch.map(startPayout));
-      startsThisRun += batch.length;
+      for (const ticket of state.buffer.splice(0, room)) {
+        const started = startPayout(ticket).finally(() => {
+          starting.delete(started);
+          touch();
+        });
+        starting.add(started);
+      }
+      startsThisRun += room;
       continue;
     }
 
@@ -288,6 +302,7 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchSummary> {
     }
 
     if (startsThisRun >= settings.maxStartsPerRun || workflowInfo().continueAsNewSuggested) {
+      await Promise.all(starting); // every child start confirmed before this run hands over
       await condition(allHandlersFinished);
       markAllCarried(state);
       await continueAsNew<typeof batchWorkflow>({ batchId, settings, carried: state });
