@@ -104,7 +104,7 @@ describe('HTTP API end to end (real Temporal, PostgreSQL, sandbox)', () => {
       headers: { authorization: `Bearer ${API_KEYS.alice}`, 'content-type': 'text/csv' },
       body: ReadableStream.from(chunks.map((c) => new TextEncoder().encode(c))),
       duplex: 'half',
-    } as RequestInit).then((r) => r.status, (err: unknown) => `connection closed: ${String(err)}`);
+    }).then((r) => r.status, (err: unknown) => `connection closed: ${String(err)}`);
     if (typeof streamed === 'number') expect(streamed).toBe(413);
 
     const stored = await engine.db.pool.query("SELECT count(*)::int AS n FROM batches WHERE id LIKE 'api-big-%'");
