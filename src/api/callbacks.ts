@@ -1,15 +1,13 @@
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyPluginCallback } from 'fastify';
-import { type CallbackOutcome, markCallback, storeCallback } from '../db/callbacks.js';
-import { UnknownPayoutError, transitionPayout } from '../db/payouts.js';
+import type { Logger } from '../common/log.js';
+import { type CallbackOutcome, storeCallback } from '../db/callbacks.js';
 import type { Pool } from '../db/pool.js';
-import type { PayoutStatus } from '../domain/payout-status.js';
-import { type SettlementResult, parseResultBody } from '../pesaway/result.js';
+import { parseResultBody } from '../pesaway/result.js';
 import { verifyResultsToken } from '../pesaway/results-url.js';
 import { verifySignature } from '../pesaway/signature.js';
 import { SIGNATURE_HEADER } from '../pesaway/wire.js';
-import { settlementSignal, workflowIds } from '../workflows/definitions.js';
+import { CallbackDelivery, safeJson } from './callback-delivery.js';
 
 export interface CallbackStats {
   received: number;
@@ -23,6 +21,8 @@ export interface CallbackStats {
 export interface CallbackReceiverOptions {
   pool: Pool;
   temporal: Client;
+  /** Defaults to the app's logger. */
+  log?: Logger;
   callbackSecret: string;
   /** When PesaWay signs callbacks (merchant setting), the key; then unsigned or badly signed ones are refused. */
   signingKey?: string | undefined;
@@ -36,12 +36,19 @@ export function emptyCallbackStats(): CallbackStats {
 const ACK = { code: '200.001', status: 'received' };
 
 /**
- * `POST /callbacks/pesaway/:reference/:token`. The raw body is stored before anything else; then the
- * payout workflow is signalled. A callback for a finished or unknown payout is kept and acknowledged (a
- * late final answer still settles an `unresolved` payout, forward-only). PesaWay gets its answer fast.
+ * `POST /callbacks/pesaway/:reference/:token`. The raw body is stored, then acknowledged: PesaWay gets its
+ * answer after one INSERT, and the delivery to the payout (record, then signal) follows in the background
+ * (`CallbackDelivery`). A callback for a finished or unknown payout is kept and acknowledged (a late final
+ * answer still settles an `unresolved` payout, forward-only).
  */
 export const callbackReceiver: FastifyPluginCallback<CallbackReceiverOptions> = (app, opts, done) => {
-  const { pool, temporal, stats } = opts;
+  const { pool, stats } = opts;
+  const delivery = new CallbackDelivery({ pool, temporal: opts.temporal, stats, log: opts.log ?? (app.log as Logger) });
+  app.addHook('onReady', (ready) => {
+    delivery.start();
+    ready();
+  });
+  app.addHook('onClose', async () => delivery.stop());
 
   // Raw bytes: the signature is computed over exactly what was sent.
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
@@ -65,55 +72,19 @@ export const callbackReceiver: FastifyPluginCallback<CallbackReceiverOptions> = 
     }
 
     const text = raw.toString('utf8');
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    const parsed = parseResultBody(json);
-    const id = await storeCallback(pool, { reference, body: text, signatureValid, resultCode: parsed.kind === 'final' ? parsed.result.resultCode : undefined });
+    const parsed = parseResultBody(safeJson(text));
+    // Nothing more to do for these than keep them; a final result is delivered to its payout next.
+    let settled: CallbackOutcome | undefined;
+    if (parsed.kind === 'malformed') settled = 'malformed';
+    else if (parsed.kind === 'pending') settled = 'pending';
+    else if (parsed.result.reference !== undefined && parsed.result.reference !== reference) settled = 'mismatch';
+    const resultCode = parsed.kind === 'final' ? parsed.result.resultCode : undefined;
+    const id = await storeCallback(pool, { reference, body: text, signatureValid, resultCode, ...(settled ? { outcome: settled } : {}) });
     stats.stored += 1;
-
-    let outcome: CallbackOutcome;
-    if (parsed.kind === 'malformed') outcome = 'malformed';
-    else if (parsed.kind === 'pending') outcome = 'pending';
-    else if (parsed.result.reference !== undefined && parsed.result.reference !== reference) outcome = 'mismatch';
-    else outcome = await deliver(reference, { ...parsed.result, reference });
-    await markCallback(pool, id, outcome);
-    req.log.debug({ reference, outcome }, 'Callback');
+    if (parsed.kind === 'final' && settled === undefined) delivery.offer({ id, reference, result: { ...parsed.result, reference } });
+    req.log.debug({ reference, outcome: settled ?? 'received' }, 'Callback stored');
     return reply.send(ACK);
   });
 
-  /**
-   * Records the final answer (forward-only, so a duplicate or a stale one changes nothing), then tells the
-   * payout workflow where the record stands. A finished or unknown payout needs no signal: a late final
-   * answer still settles an `unresolved` one.
-   */
-  async function deliver(reference: string, result: SettlementResult): Promise<CallbackOutcome> {
-    const failed = result.resultCode !== 0;
-    let moved: { applied: boolean; current: PayoutStatus };
-    try {
-      moved = await transitionPayout(pool, {
-        reference,
-        to: failed ? 'failed' : 'succeeded',
-        result,
-        ...(failed ? { failureReason: result.resultDesc || `ResultCode ${result.resultCode}` } : {}),
-        source: 'callback',
-      });
-    } catch (err) {
-      if (err instanceof UnknownPayoutError) return 'unknown_payout';
-      throw err;
-    }
-    if (moved.applied) stats.applied += 1;
-    try {
-      await temporal.workflow.getHandle(workflowIds.payout(reference)).signal(settlementSignal, { result, recordedStatus: moved.current });
-      stats.signalled += 1;
-      return 'signalled';
-    } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
-      return moved.applied ? 'applied' : 'ignored';
-    }
-  }
   done();
 };

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CallbackDelivery } from '../../src/api/callback-delivery.js';
+import { emptyCallbackStats } from '../../src/api/callbacks.js';
+import { createLogger } from '../../src/common/log.js';
 import { payoutReference } from '../../src/domain/reference.js';
 import { resultsToken } from '../../src/pesaway/results-url.js';
 import { signBody } from '../../src/pesaway/signature.js';
@@ -148,8 +151,10 @@ describe('HTTP API end to end (real Temporal, PostgreSQL, sandbox)', () => {
     const valid = `${api}/callbacks/pesaway/UNKNOWNR1A1/${resultsToken(CALLBACK_SECRET, 'UNKNOWNR1A1')}`;
     const unknown = await http('POST', valid, { body, headers: { 'content-type': 'application/json' } });
     expect(unknown.status).toBe(200);
-    const stored = await engine.db.pool.query(`SELECT outcome FROM callbacks WHERE reference = 'UNKNOWNR1A1'`);
-    expect(stored.rows).toEqual([{ outcome: 'unknown_payout' }]);
+    // Stored before the answer; delivered (here: found to belong to no payout) just after it.
+    const outcome = async () => (await engine.db.pool.query<{ outcome: string }>(`SELECT outcome FROM callbacks WHERE reference = 'UNKNOWNR1A1'`)).rows;
+    expect((await outcome()).length).toBe(1);
+    await eventually(async () => ((await outcome())[0]?.outcome === 'unknown_payout' ? true : undefined), 'the callback delivered', 10_000, 50);
 
     const signedUrl = `${signing}/callbacks/pesaway/UNKNOWNR1A1/${resultsToken(CALLBACK_SECRET, 'UNKNOWNR1A1')}`;
     const goodSig = await http('POST', signedUrl, { body, headers: { 'content-type': 'application/json', signature: signBody(body, 'merchant-signing-key') } });
@@ -160,6 +165,28 @@ describe('HTTP API end to end (real Temporal, PostgreSQL, sandbox)', () => {
     expect(unsigned.status).toBe(401);
     const stats = await http<Record<string, number>>('GET', `${api}/v1/callbacks/stats`, { key: API_KEYS.victor });
     expect(stats.body).toMatchObject({ forged: 1, badSignature: 2 });
+  });
+
+  it('delivers a callback that was stored but never delivered (the API died between its answer and the delivery)', async () => {
+    const csv = payrollCsv(payrollRows(1, { phone: () => '254700000999' })); // the sandbox never settles it
+    expect((await http('POST', `${api}/v1/batches?batchId=api-orphan`, csvUpload(csv, API_KEYS.alice))).status).toBe(201);
+    const reference = payoutReference('api-orphan', 1, 1);
+    const accepted = await eventually(async () => {
+      const { rows } = await engine.db.pool.query<{ status: string; transactionId: string }>(`SELECT status, transaction_id AS "transactionId" FROM payouts WHERE reference = $1`, [reference]);
+      return rows[0]?.status === 'accepted' ? rows[0] : undefined;
+    }, 'the payout accepted', 60_000, 200);
+    // What a crash leaves behind: the callback stored ('received'), PesaWay answered, no delivery made.
+    const body = JSON.stringify({ ResultCode: 0, ResultDesc: 'ok', OriginatorReference: reference, TransactionID: accepted.transactionId, TransactionReceipt: 'ORPHAN1', TransactionAmount: '1000.00' });
+    await engine.db.pool.query(`INSERT INTO callbacks (reference, body, received_at) VALUES ($1, $2, now() - interval '1 minute')`, [reference, body]);
+
+    const delivery = new CallbackDelivery({ pool: engine.db.pool, temporal: engine.temporal.client, stats: emptyCallbackStats(), log: createLogger({ name: 'test', level: 'silent' }) });
+    expect(await delivery.sweep(30_000)).toBe(1);
+    await delivery.stop();
+    const batch = await waitFor('api-orphan', 'COMPLETED');
+    expect(batch.progress?.counts).toMatchObject({ succeeded: 1 });
+    const stored = await engine.db.pool.query(`SELECT outcome FROM callbacks WHERE reference = $1`, [reference]);
+    expect(stored.rows).toEqual([{ outcome: 'signalled' }]);
+    expect(await delivery.sweep(0)).toBe(0); // delivered callbacks are not swept again
   });
 
   it('serves its OpenAPI description, health and readiness', async () => {
