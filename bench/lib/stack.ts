@@ -57,7 +57,8 @@ export interface BenchStack {
 export function buildDist(log: (line: string) => void): void {
   log('building dist/ (npm run build, npm run build:workflows)');
   for (const script of ['build', 'build:workflows']) {
-    const r = spawnSync('npm', ['run', '--silent', script], { cwd: ROOT, stdio: 'inherit' });
+    // Build output goes to stderr: stdout carries only the benchmark's JSON summary.
+    const r = spawnSync('npm', ['run', '--silent', script], { cwd: ROOT, stdio: ['ignore', 2, 2] });
     if (r.status !== 0) throw new Error(`npm run ${script} failed`);
   }
   if (!existsSync(join(DIST, 'workflow-bundle.js'))) throw new Error('dist/workflow-bundle.js is missing');
