@@ -51,6 +51,8 @@ describe('PesaWay sandbox: callback delivery and faults', () => {
     await send('ORDER-B');
     const received = await receiver.waitFor(2, 5000);
     expect(received.map((c) => c.body['OriginatorReference'])).toEqual(['ORDER-B', 'ORDER-A']);
+    // The sandbox counts a delivery when the receiver's answer comes back, just after the receiver saw it.
+    await waitUntil(() => sandbox.stats().faults.callbacksDelivered === 2);
     expect(sandbox.stats().faults).toMatchObject({ callbacksReordered: 1, callbacksDelivered: 2 });
   });
 
