@@ -1,4 +1,6 @@
 import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 
@@ -63,6 +65,7 @@ export const PAYROLL_HEADER = 'Employee ID,Employee Name,Phone,Net Pay,Channel,N
 
 export async function writePayroll(path: string, options: GeneratorOptions): Promise<void> {
   const random = mulberry32(options.seed ?? 20_260_301);
+  await mkdir(dirname(path), { recursive: true }); // bench/out/ is not in git: a fresh clone lacks it
   const out = createWriteStream(path);
   let buffer = `${PAYROLL_HEADER}\r\n`;
   for (let i = 1; i <= options.rows; i++) {
