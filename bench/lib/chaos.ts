@@ -156,6 +156,7 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosReport> {
           const told = await tryApi(stack, 'POST', `/v1/batches/${batchId}/funds-added`);
           log(`topped up KES ${kes(amount)} and told the batch (${told.status})`);
           done.topUps += 1;
+          dryingSince = Date.now(); // give the batch time to resume before topping up again
         }
       } else dryingSince = undefined;
 
