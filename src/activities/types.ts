@@ -7,6 +7,7 @@ import type { MinorUnits } from '../domain/money.js';
 import type { PayoutStatus } from '../domain/payout-status.js';
 import type { SettlementResult } from '../pesaway/result.js';
 import type { BatchSummary, PayoutResult, PayoutTicket } from '../workflows/types.js';
+import type { TransitionRequest } from '../db/payouts.js';
 
 export interface BatchSnapshot {
   batchId: string;
@@ -23,15 +24,8 @@ export interface BatchSnapshot {
   otherEndedMinor: MinorUnits;
 }
 
-export interface TransitionInput {
-  reference: string;
-  to: PayoutStatus;
-  transactionId?: string | undefined;
-  result?: SettlementResult | undefined;
-  failureReason?: string | undefined;
-  /** What an operator needs to chase an unresolved payout (no personal data). */
-  evidence?: Record<string, unknown> | undefined;
-}
+/** A transition as a workflow asks for it; the activity adds its source. Evidence: what an operator needs to chase an unresolved payout (no personal data). */
+export type TransitionInput = Omit<TransitionRequest, 'source'>;
 
 /** `applied`: this call moved it. Otherwise `current` says where it already is (a replay, or a refused backwards move). */
 export interface TransitionOutcome {

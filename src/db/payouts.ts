@@ -5,6 +5,7 @@ import { type PayoutStatus, TERMINAL_PAYOUT_STATUSES, predecessorsOf } from '../
 import { payoutReference } from '../domain/reference.js';
 import type { SettlementResult } from '../pesaway/result.js';
 import type { Channel } from '../pesaway/wire.js';
+import type { PayoutTicket } from '../workflows/types.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -33,15 +34,8 @@ export async function payoutForSend(db: Queryable, reference: string): Promise<P
   return rows[0];
 }
 
-export interface PendingPayoutRow {
-  reference: string;
-  rowNo: number;
-  attempt: number;
-  channel: Channel;
-  amountMinor: MinorUnits;
-  feeEstimateMinor: MinorUnits;
-  maskedDestination: string;
-}
+/** A not-yet-started payout: exactly what the batch hands its child workflow. */
+export type PendingPayoutRow = PayoutTicket;
 
 /** The next page of not-yet-started payouts (current attempts) after `afterRowNo`, in file order. */
 export async function nextPendingPayouts(db: Queryable, batchId: string, afterRowNo: number, limit: number): Promise<PendingPayoutRow[]> {

@@ -3,20 +3,10 @@
  * decimal strings in KES ("1500.00"); the CLI turns them into minor units before doing anything with them.
  */
 import type { BatchStatus } from '../../domain/batch-status.js';
+import type { Counts } from '../../workflows/types.js';
 
-export interface ProgressCounts {
-  /** Not started yet. */
-  pending: number;
-  /** Started and not settled, parked ones included. */
-  inFlight: number;
-  /** Of `inFlight`: parked by 455.001 until the wallet is topped up. */
-  awaitingFunds: number;
-  succeeded: number;
-  failed: number;
-  rejected: number;
-  cancelled: number;
-  unresolved: number;
-}
+/** Counts by payout state, as the API's progress carries them (the workflow's own shape). */
+export type ProgressCounts = Counts;
 
 export interface BatchProgress {
   status: BatchStatus;
