@@ -6,7 +6,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { createPool } from '../src/db/pool.js';
-import { ingestPayroll } from '../src/payroll/ingest.js';
+import { ingestPayroll } from '../src/ingest/ingest.js';
 import { validatePayroll } from '../src/payroll/validate-file.js';
 
 const [mode, file, url, batchId] = process.argv.slice(2);

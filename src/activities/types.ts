@@ -5,7 +5,7 @@
 import type { BatchStatus } from '../domain/batch-status.js';
 import type { MinorUnits } from '../domain/money.js';
 import type { PayoutStatus } from '../domain/payout-status.js';
-import type { SettlementResult } from '../pesaway/result.js';
+import type { SettlementResult } from '../domain/settlement.js';
 import type { BatchSummary, PayoutResult, PayoutTicket } from '../workflows/types.js';
 import type { TransitionRequest } from '../db/payouts.js';
 

@@ -6,7 +6,8 @@ import { type CallbackOutcome, markCallback, undeliveredCallbacks } from '../db/
 import { UnknownPayoutError, transitionPayout } from '../db/payouts.js';
 import type { Pool } from '../db/pool.js';
 import type { PayoutStatus } from '../domain/payout-status.js';
-import { type SettlementResult, parseResultBody } from '../pesaway/result.js';
+import type { SettlementResult } from '../domain/settlement.js';
+import { parseResultBody } from '../pesaway/result.js';
 import { settlementSignal, workflowIds } from '../workflows/definitions.js';
 import type { CallbackStats } from './callbacks.js';
 

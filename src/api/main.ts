@@ -1,11 +1,11 @@
 /** `npm run api`: the HTTP API and callback receiver. */
-import { connectClient, loadTemporalConfig } from '../client/temporal-config.js';
+import { connectClient, loadTemporalConfig } from '../temporal/connection.js';
 import { errorMessage } from '../common/errors.js';
 import { createLogger } from '../common/log.js';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
 import { limitsFromEnv } from '../payroll/limits.js';
-import { loadBatchSettings, taskQueuesFor } from '../worker/settings.js';
+import { loadBatchSettings, taskQueuesFor } from '../temporal/settings.js';
 import { buildApi } from './app.js';
 import { emptyCallbackStats } from './callbacks.js';
 import { loadApiConfig } from './config.js';

@@ -16,7 +16,7 @@ import {
   retryFailedSignal,
   workflowIds,
 } from '../workflows/definitions.js';
-import { BatchIdKey, BatchStatusKey } from '../workflows/search-attributes.js';
+import { BatchIdKey, BatchStatusKey } from '../temporal/search-attributes.js';
 import type { BatchSettings, Progress } from '../workflows/types.js';
 
 export type BatchHandle = WorkflowHandle<typeof batchWorkflow>;

@@ -3,8 +3,8 @@ import { maskPhone } from '../common/mask.js';
 import type { MinorUnits } from '../domain/money.js';
 import { type PayoutStatus, TERMINAL_PAYOUT_STATUSES, predecessorsOf } from '../domain/payout-status.js';
 import { payoutReference } from '../domain/reference.js';
-import type { SettlementResult } from '../pesaway/result.js';
-import type { Channel } from '../pesaway/wire.js';
+import type { SettlementResult } from '../domain/settlement.js';
+import type { Channel } from '../domain/channel.js';
 import type { PayoutTicket } from '../workflows/types.js';
 
 type Queryable = pg.Pool | pg.PoolClient;

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { BatchStatus } from '../domain/batch-status.js';
 import type { MinorUnits } from '../domain/money.js';
 import type { PayoutStatus } from '../domain/payout-status.js';
-import type { Channel } from '../pesaway/wire.js';
+import type { Channel } from '../domain/channel.js';
 import { type Batch, getBatch } from './batches.js';
 
 type Queryable = pg.Pool | pg.PoolClient;

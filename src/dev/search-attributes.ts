@@ -1,8 +1,8 @@
 import type { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
+import { SEARCH_ATTRIBUTES } from '../temporal/search-attributes.js';
 
-/** The custom search attributes the engine writes; operators filter runs by them in the Web UI. */
-export const SEARCH_ATTRIBUTES = ['BatchId', 'BatchStatus', 'PayoutStatus'] as const;
+export { SEARCH_ATTRIBUTES };
 
 /**
  * Registers any of our search attributes the namespace lacks. The dev server only honours

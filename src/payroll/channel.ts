@@ -1,4 +1,4 @@
-import type { Channel } from '../pesaway/wire.js';
+import type { Channel } from '../domain/channel.js';
 import { RULES, finding, type Finding } from './issues.js';
 
 export type ChannelResult = { ok: true; channel: Channel } | { ok: false; finding: Finding };

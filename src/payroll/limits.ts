@@ -1,7 +1,7 @@
 import { ConfigError } from '../common/errors.js';
 import { readInt, readOptionalString, type Env } from '../common/env.js';
 import { AmountFormatError, formatKes, parseDecimal, type MinorUnits } from '../domain/money.js';
-import { MAX_PAYOUT_MINOR } from '../pesaway/fees.js';
+import { MAX_PAYOUT_MINOR } from '../domain/fees.js';
 
 /** Per-transaction bounds and text limits a payroll is validated against. */
 export interface PayrollLimits {

@@ -1,7 +1,7 @@
 import { maskPhone, maskPhonesInText } from '../common/mask.js';
 import type { MinorUnits } from '../domain/money.js';
-import { feeFor } from '../pesaway/fees.js';
-import type { Channel } from '../pesaway/wire.js';
+import { feeFor } from '../domain/fees.js';
+import type { Channel } from '../domain/channel.js';
 import { checkAmountLimits, parsePayrollAmount } from './amount.js';
 import { checkBankCode, maskAccount, normaliseAccountNumber } from './bank.js';
 import { parseChannel, type ChannelResult } from './channel.js';

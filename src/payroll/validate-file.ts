@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { formatKes, type MinorUnits } from '../domain/money.js';
 import { maskPhone, maskPhonesInText } from '../common/mask.js';
-import { feeFor } from '../pesaway/fees.js';
+import { feeFor } from '../domain/fees.js';
 import { maskAccount } from './bank.js';
 import { mapColumns, type ColumnMap } from './columns.js';
 import { CsvRecordReader } from './csv-reader.js';

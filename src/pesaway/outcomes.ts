@@ -1,5 +1,5 @@
 import type { MinorUnits } from '../domain/money.js';
-import type { SettlementResult } from './result.js';
+import type { SettlementResult } from '../domain/settlement.js';
 
 /**
  * Why a call's result is unknown. For a send, every one of these means "the payment may or may not have

@@ -1,5 +1,5 @@
 import type { MinorUnits } from '../domain/money.js';
-import type { Channel } from './wire.js';
+import type { Channel } from '../domain/channel.js';
 
 /** One payout as the engine asks PesaWay to make it. `reference` is the idempotency key. */
 export type SendRequest =

@@ -1,21 +1,6 @@
-import { type MinorUnits, parseProviderAmount } from '../domain/money.js';
 import { maskPhonesInText } from '../common/mask.js';
-
-/**
- * The final answer PesaWay gives about a payment, from a result callback or a transaction query.
- * Field names vary between doc revisions and integrators (pesaway-api.md §6): all known spellings are read.
- */
-export interface SettlementResult {
-  reference: string | undefined;
-  transactionId: string | undefined;
-  /** 0 = paid; anything else = failed. */
-  resultCode: number;
-  resultDesc: string;
-  receipt: string | undefined;
-  amountMinor: MinorUnits | undefined;
-  receiverName: string | undefined;
-  completedAt: string | undefined;
-}
+import { parseProviderAmount } from '../domain/money.js';
+import type { SettlementResult } from '../domain/settlement.js';
 
 export type ResultParse =
   | { kind: 'final'; result: SettlementResult }

@@ -1,3 +1,5 @@
+import type { Channel } from '../domain/channel.js';
+
 /**
  * PesaWay's wire contract as the engine speaks it (see ../shared/pesaway-api.md). Shared by the client
  * and the sandbox so the two can never drift apart on a path or a code.
@@ -28,8 +30,7 @@ export const CODES = {
 export type PesaWayCode = (typeof CODES)[keyof typeof CODES];
 
 /** Channel strings PesaWay expects in `Channel`. */
-export const CHANNEL_WIRE = { MPESA: 'MPESA', AIRTEL: 'Airtel', BANK: 'Bank' } as const;
-export type Channel = keyof typeof CHANNEL_WIRE;
+export const CHANNEL_WIRE: Readonly<Record<Channel, string>> = { MPESA: 'MPESA', AIRTEL: 'Airtel', BANK: 'Bank' };
 
 /** Send request bodies. `Amount` is a JSON number with at most two decimals. */
 export interface MobileSendBody {

@@ -1,5 +1,5 @@
 import type { MinorUnits } from '../domain/money.js';
-import { feeFor, type FeeBand } from '../pesaway/fees.js';
+import { feeFor, type FeeBand } from '../domain/fees.js';
 import { SandboxConfigError } from './errors.js';
 import { UPPER_ALPHANUMERIC, type Rng } from './rng.js';
 

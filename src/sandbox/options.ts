@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import type { Logger } from '../common/log.js';
 import { AmountFormatError, type MinorUnits, parseDecimal } from '../domain/money.js';
-import { DEFAULT_TARIFF, type FeeBand } from '../pesaway/fees.js';
+import { DEFAULT_TARIFF, type FeeBand } from '../domain/fees.js';
 import { SandboxConfigError } from './errors.js';
 import { DEFAULT_FAULTS, type FaultConfig, validateFaultPatch } from './faults.js';
 import { parseRange, type Range } from './range.js';

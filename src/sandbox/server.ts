@@ -1,6 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { MinorUnits } from '../domain/money.js';
-import { MAX_PAYOUT_MINOR } from '../pesaway/fees.js';
+import { MAX_PAYOUT_MINOR } from '../domain/fees.js';
 import { CODES } from '../pesaway/wire.js';
 import { CallbackDispatcher } from './callbacks.js';
 import type { SandboxContext } from './context.js';

@@ -5,7 +5,7 @@
  */
 import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
-import { connectWorker, loadTemporalConfig } from '../client/temporal-config.js';
+import { connectWorker, loadTemporalConfig } from '../temporal/connection.js';
 import { errorMessage } from '../common/errors.js';
 import { createLogger } from '../common/log.js';
 import { createPool } from '../db/pool.js';
@@ -13,7 +13,7 @@ import { PesaWayClient } from '../pesaway/client.js';
 import { loadPesaWayConfig } from '../pesaway/config.js';
 import { resultsUrl } from '../pesaway/results-url.js';
 import { loadWorkerConfig } from './config.js';
-import { taskQueuesFor } from './settings.js';
+import { taskQueuesFor } from '../temporal/settings.js';
 import { createWorkers } from './workers.js';
 
 const log = createLogger({ name: 'worker' });

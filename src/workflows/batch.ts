@@ -49,7 +49,7 @@ import {
   toProgress,
 } from './batch-state.js';
 import { payoutWorkflow } from './payout.js';
-import { BatchIdKey, BatchStatusKey, PayoutStatusKey } from './search-attributes.js';
+import { BatchIdKey, BatchStatusKey, PayoutStatusKey } from '../temporal/search-attributes.js';
 import type { BatchSettings, BatchSummary, PayoutTicket } from './types.js';
 
 /**

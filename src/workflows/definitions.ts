@@ -2,7 +2,7 @@
  * Signals and queries, defined once and shared by workflows and clients (API, CLI, other systems).
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { SettlementResult } from '../pesaway/result.js';
+import type { SettlementResult } from '../domain/settlement.js';
 import type { PayoutStatus } from '../domain/payout-status.js';
 import type { Progress } from './types.js';
 

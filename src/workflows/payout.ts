@@ -10,7 +10,7 @@ import {
 } from '@temporalio/workflow';
 import type { DbActivities, PesaWayActivities, QueryResult, SendResult, TransitionInput } from '../activities/types.js';
 import { type PayoutStatus, isTerminal } from '../domain/payout-status.js';
-import type { SettlementResult } from '../pesaway/result.js';
+import type { SettlementResult } from '../domain/settlement.js';
 import {
   cancelPayoutSignal,
   payoutParkedSignal,
@@ -18,7 +18,7 @@ import {
   releasePayoutSignal,
   settlementSignal,
 } from './definitions.js';
-import { PayoutStatusKey } from './search-attributes.js';
+import { PayoutStatusKey } from '../temporal/search-attributes.js';
 import type { PayoutEnd, PayoutInput, PayoutResult } from './types.js';
 
 /**

@@ -5,7 +5,7 @@
 import type { BatchStatus } from '../domain/batch-status.js';
 import type { MinorUnits } from '../domain/money.js';
 import type { PayoutStatus } from '../domain/payout-status.js';
-import type { Channel } from '../pesaway/wire.js';
+import type { Channel } from '../domain/channel.js';
 
 export interface TaskQueues {
   /** Batch workflows: few, long-lived, and kept on their own worker so a burst of payouts never delays them. */

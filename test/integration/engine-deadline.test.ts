@@ -3,7 +3,7 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import { createLogger } from '../../src/common/log.js';
-import { ingestPayroll } from '../../src/payroll/ingest.js';
+import { ingestPayroll } from '../../src/ingest/ingest.js';
 import { PesaWayClient } from '../../src/pesaway/client.js';
 import { resultsUrl } from '../../src/pesaway/results-url.js';
 import { TEST_PHONES, startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBatch, listIssues, readBatchFile } from '../../src/db/batches.js';
 import { payoutReference } from '../../src/domain/reference.js';
-import { FILE_CHUNK_BYTES } from '../../src/payroll/batch-writer.js';
-import { IngestError, ingestPayroll, type IngestResult } from '../../src/payroll/ingest.js';
+import { FILE_CHUNK_BYTES } from '../../src/ingest/batch-writer.js';
+import { IngestError, ingestPayroll, type IngestResult } from '../../src/ingest/ingest.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 const fixture = (name: string): Buffer => readFileSync(fileURLToPath(new URL(`../fixtures/payroll/${name}`, import.meta.url)));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { feeFor } from '../../src/pesaway/fees.js';
+import { feeFor } from '../../src/domain/fees.js';
 import { PATHS } from '../../src/pesaway/wire.js';
 import { startSandbox } from '../../src/sandbox/server.js';
 import { call, getToken, mobileBody, startCallbackReceiver, waitUntil } from '../support/sandbox-http.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { feeFor } from '../../src/pesaway/fees.js';
+import { feeFor } from '../../src/domain/fees.js';
 import { verifySignature } from '../../src/pesaway/signature.js';
 import { PATHS, SIGNATURE_HEADER } from '../../src/pesaway/wire.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';

@@ -16,12 +16,12 @@ import { callbackReceiver, emptyCallbackStats, type CallbackStats } from '../../
 import type { ApiConfig } from '../../src/api/config.js';
 import { DEFAULT_LIMITS } from '../../src/payroll/limits.js';
 import { createLogger } from '../../src/common/log.js';
-import { ingestPayroll, type IngestOptions, type IngestResult } from '../../src/payroll/ingest.js';
+import { ingestPayroll, type IngestOptions, type IngestResult } from '../../src/ingest/ingest.js';
 import { PesaWayClient } from '../../src/pesaway/client.js';
 import type { PesaWayConfig } from '../../src/pesaway/config.js';
 import { resultsUrl } from '../../src/pesaway/results-url.js';
 import { startSandbox, type SandboxHandle, type SandboxOptionsInput } from '../../src/sandbox/index.js';
-import { taskQueuesFor } from '../../src/worker/settings.js';
+import { taskQueuesFor } from '../../src/temporal/settings.js';
 import { createWorkers } from '../../src/worker/workers.js';
 import type { BatchSettings, PayoutTiming, TaskQueues } from '../../src/workflows/types.js';
 import { createTestDatabase, type TestDatabase } from './database.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { feeFor } from '../../src/pesaway/fees.js';
+import { feeFor } from '../../src/domain/fees.js';
 import { FaultController, DEFAULT_FAULTS } from '../../src/sandbox/faults.js';
 import { Ledger } from '../../src/sandbox/ledger.js';
 import { SlidingWindowLimiter } from '../../src/sandbox/rate-limit.js';

@@ -7,7 +7,7 @@ import { startBatch } from '../../client/batches.js';
 import { getBatch } from '../../db/batches.js';
 import { listBatches } from '../../db/reports.js';
 import { BATCH_STATUSES, type BatchStatus } from '../../domain/batch-status.js';
-import { ingestPayroll } from '../../payroll/ingest.js';
+import { ingestPayroll } from '../../ingest/ingest.js';
 import { type Policy, reportJson } from '../../payroll/report.js';
 import { validatePayroll } from '../../payroll/validate-file.js';
 import { ANY_ROLE, requireRole } from '../auth.js';

@@ -1,4 +1,4 @@
-import type { MinorUnits } from '../domain/money.js';
+import type { MinorUnits } from './money.js';
 
 /**
  * PesaWay's B2C charge per transaction, by amount band (KES). Not documented by PesaWay: this is the

@@ -4,12 +4,12 @@ import type { Logger } from '../common/log.js';
 import { completeBatch, getBatch, insertPendingBatch, type Batch } from '../db/batches.js';
 import type { Pool } from '../db/pool.js';
 import { formatKes } from '../domain/money.js';
-import { assertBatchId, defaultBatchId } from './batch-id.js';
+import { assertBatchId, defaultBatchId } from '../payroll/batch-id.js';
 import { BatchWriter } from './batch-writer.js';
-import { digestInput, spoolInput, type FileDigest } from './file-hash.js';
-import type { PayrollInput } from './input.js';
-import type { ValidationReport } from './report.js';
-import { validatePayroll, type ValidateOptions } from './validate-file.js';
+import { digestInput, spoolInput, type FileDigest } from '../payroll/file-hash.js';
+import type { PayrollInput } from '../payroll/input.js';
+import type { ValidationReport } from '../payroll/report.js';
+import { validatePayroll, type ValidateOptions } from '../payroll/validate-file.js';
 
 export interface IngestOptions extends ValidateOptions {
   /** Names the batch; without it the id is derived from the file's hash (`b-` + 16 hex digits). */

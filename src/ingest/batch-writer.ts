@@ -1,7 +1,7 @@
 import { deletePayoutRows, insertFileChunk, insertIssues, insertPayouts, type Queryable } from '../db/batches.js';
-import type { Issue } from './issues.js';
-import type { PayoutDraft } from './row.js';
-import type { PayrollSink } from './validate-file.js';
+import type { Issue } from '../payroll/issues.js';
+import type { PayoutDraft } from '../payroll/row.js';
+import type { PayrollSink } from '../payroll/validate-file.js';
 
 /** The audit copy is stored in pieces of this size, so no step ever holds the whole file. */
 export const FILE_CHUNK_BYTES = 1 << 20;

@@ -1,0 +1,12 @@
+import { defineSearchAttributeKey } from '@temporalio/common';
+
+/**
+ * The custom Keyword search attributes the engine writes; operators filter runs by them in the Web UI.
+ * Registered on the namespace by the dev stack (src/dev/search-attributes.ts) and by compose
+ * (deploy/temporal/setup-namespace.sh). Deterministic: workflows import these keys.
+ */
+export const BatchIdKey = defineSearchAttributeKey('BatchId', 'KEYWORD');
+export const BatchStatusKey = defineSearchAttributeKey('BatchStatus', 'KEYWORD');
+export const PayoutStatusKey = defineSearchAttributeKey('PayoutStatus', 'KEYWORD');
+
+export const SEARCH_ATTRIBUTES = [BatchIdKey.name, BatchStatusKey.name, PayoutStatusKey.name] as const;
