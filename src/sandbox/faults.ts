@@ -11,6 +11,8 @@ export interface FaultConfig {
   serverErrorRate: number;
   /** Sends only: accept the payment, then destroy the socket instead of answering. */
   lostResponseRate: number;
+  /** Sends only: hold the answer to an accepted send this long, so its callback can arrive first. */
+  acceptedReplyDelayMs: number;
   /** API requests admitted per sliding second; beyond it `429.001`. `undefined` = no limit. */
   rateLimitPerSecond: number | undefined;
   callbackDropRate: number;
@@ -27,6 +29,7 @@ export const DEFAULT_FAULTS: FaultConfig = {
   latencyMs: { min: 0, max: 0 },
   serverErrorRate: 0,
   lostResponseRate: 0,
+  acceptedReplyDelayMs: 0,
   rateLimitPerSecond: undefined,
   callbackDropRate: 0,
   callbackDuplicateRate: 0,
@@ -53,7 +56,8 @@ export type FaultPatch = Partial<FaultConfig>;
 
 const RATE_KEYS = ['serverErrorRate', 'lostResponseRate', 'callbackDropRate', 'callbackDuplicateRate', 'callbackReorderRate'] as const;
 const RANGE_KEYS = ['latencyMs', 'callbackDelayMs'] as const;
-const KNOWN_KEYS = new Set<string>([...RATE_KEYS, ...RANGE_KEYS, 'rateLimitPerSecond', 'reorderDelayMs']);
+const DELAY_KEYS = ['reorderDelayMs', 'acceptedReplyDelayMs'] as const;
+const KNOWN_KEYS = new Set<string>([...RATE_KEYS, ...RANGE_KEYS, ...DELAY_KEYS, 'rateLimitPerSecond']);
 
 function rate(field: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
@@ -81,10 +85,11 @@ export function validateFaultPatch(input: unknown): FaultPatch {
     else if (typeof limit === 'number' && Number.isSafeInteger(limit) && limit > 0) patch.rateLimitPerSecond = limit;
     else throw new SandboxConfigError('faults.rateLimitPerSecond', 'must be a positive integer, or null for no limit');
   }
-  if ('reorderDelayMs' in source) {
-    const delay = source['reorderDelayMs'];
-    if (typeof delay !== 'number' || !Number.isSafeInteger(delay) || delay < 0) throw new SandboxConfigError('faults.reorderDelayMs', 'must be a non-negative integer');
-    patch.reorderDelayMs = delay;
+  for (const key of DELAY_KEYS) {
+    if (!(key in source)) continue;
+    const delay = source[key];
+    if (typeof delay !== 'number' || !Number.isSafeInteger(delay) || delay < 0) throw new SandboxConfigError(`faults.${key}`, 'must be a non-negative integer (milliseconds)');
+    patch[key] = delay;
   }
   return patch;
 }

@@ -49,6 +49,7 @@ function program(): Command {
     .addOption(rates('callback-drop-rate', 'share of callbacks never sent'))
     .addOption(rates('callback-duplicate-rate', 'share of callbacks delivered twice'))
     .addOption(rates('callback-reorder-rate', 'share of callbacks held back by --reorder-delay-ms'))
+    .addOption(new Option('--accepted-reply-delay-ms <ms>', 'hold the answer to an accepted send this long (its callback may arrive first)').default(DEFAULT_FAULTS.acceptedReplyDelayMs).argParser(flag((n, v) => parseIntegerFlag(n, v, 0))))
     .addOption(new Option('--reorder-delay-ms <ms>', 'how long a reordered callback is held back').default(DEFAULT_FAULTS.reorderDelayMs).argParser(flag((n, v) => parseIntegerFlag(n, v, 0))))
     .addOption(new Option('--token-shape <shape>', 'token response shape').choices(DIALECT_CHOICES.tokenShape).default(DEFAULT_DIALECT.tokenShape))
     .addOption(new Option('--errors <dialect>', 'errors as HTTP 4xx (http-status) or HTTP 200 with the code in the body (http-200)').choices(DIALECT_CHOICES.errors).default(DEFAULT_DIALECT.errors))
@@ -74,7 +75,7 @@ interface Flags {
   settleDelayMs: { min: number; max: number }; callbackDelayMs: { min: number; max: number }; callbackMaxAttempts: number;
   seed: number; signingKey?: string; latencyMs: { min: number; max: number }; serverErrorRate: number; lostResponseRate: number;
   rateLimit: number | undefined; callbackDropRate: number; callbackDuplicateRate: number; callbackReorderRate: number;
-  reorderDelayMs: number; tokenShape: string; errors: string; balanceEnvelope: string; callbackStyle: string; logLevel: string;
+  reorderDelayMs: number; acceptedReplyDelayMs: number; tokenShape: string; errors: string; balanceEnvelope: string; callbackStyle: string; logLevel: string;
 }
 
 function toOptions(f: Flags): SandboxOptionsInput {
@@ -104,6 +105,7 @@ function toOptions(f: Flags): SandboxOptionsInput {
       callbackDuplicateRate: f.callbackDuplicateRate,
       callbackReorderRate: f.callbackReorderRate,
       reorderDelayMs: f.reorderDelayMs,
+      acceptedReplyDelayMs: f.acceptedReplyDelayMs,
       callbackDelayMs: f.callbackDelayMs,
     },
     logger: createLogger({ name: 'pesaway-sandbox', level: f.logLevel, destination: process.stderr }),

@@ -35,7 +35,13 @@ export function paymentRoutes(ctx: SandboxContext): FastifyPluginCallback {
         const { entry } = result;
         ctx.settler.schedule(entry, plan);
         if (ctx.faults.loseResponse()) return loseResponse(request, reply, endpoint);
-        return replyOk(request, reply, { code: CODES.success, TransactionID: entry.transactionId, OriginatorReference: entry.reference });
+        const answer = { code: CODES.success, TransactionID: entry.transactionId, OriginatorReference: entry.reference };
+        const hold = ctx.faults.get().acceptedReplyDelayMs;
+        if (hold > 0) {
+          void ctx.timers.sleep(hold).then(() => replyOk(request, reply, answer));
+          return reply;
+        }
+        return replyOk(request, reply, answer);
       }
     }
   }
