@@ -9,7 +9,7 @@ import { actionRoutes } from './routes/actions.js';
 import { batchRoutes } from './routes/batches.js';
 import { healthRoutes } from './routes/health.js';
 import { payoutRoutes } from './routes/payouts.js';
-import { batchSchema, payoutSchema, problemSchema, progressSchema, reportSchema } from './schemas.js';
+import { batchSchema, payoutRecordSchema, payoutSchema, problemSchema, progressSchema, reportSchema, timelineEntrySchema } from './schemas.js';
 
 /** The HTTP API and the PesaWay callback receiver, as one Fastify app. */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
@@ -34,7 +34,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
   installProblemHandler(app);
 
-  for (const schema of [problemSchema, progressSchema, batchSchema, reportSchema, payoutSchema]) app.addSchema(schema);
+  for (const schema of [problemSchema, progressSchema, batchSchema, reportSchema, payoutSchema, payoutRecordSchema, timelineEntrySchema]) app.addSchema(schema);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -45,7 +45,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       },
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key from API_KEYS' } } },
       security: [{ apiKey: [] }],
-      tags: [{ name: 'batches' }, { name: 'operations' }, { name: 'reports' }, { name: 'health' }, { name: 'callbacks' }],
+      tags: [{ name: 'batches' }, { name: 'operations' }, { name: 'reports' }, { name: 'payouts' }, { name: 'health' }, { name: 'callbacks' }],
     },
   });
   await app.register(multipart, { limits: { fileSize: deps.config.maxUploadBytes, files: 1, fields: 20 } });

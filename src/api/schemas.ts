@@ -29,10 +29,17 @@ export const progressSchema = {
     status: { type: 'string' },
     paused: { type: 'boolean' },
     counts,
-    amounts: { type: 'object', properties: { total: money, succeeded: money, failed: money, pending: money } },
+    amounts: {
+      type: 'object',
+      description: 'KES by where the money stands; `pending` is not settled yet, `unresolved` had no final answer before the settle deadline',
+      properties: Object.fromEntries(['total', 'succeeded', 'failed', 'rejected', 'cancelled', 'unresolved', 'pending'].map((k) => [k, money])),
+    },
     shortfall: { anyOf: [money, { type: 'null' }], description: 'money missing to finish, while AWAITING_FUNDS' },
-    available: { anyOf: [money, { type: 'null' }] },
+    available: { anyOf: [money, { type: 'null' }], description: "the wallet's available balance when last read (availableAt)" },
+    availableAt: { type: ['string', 'null'] },
     awaitingFundsSince: { type: ['string', 'null'] },
+    countsAt: { type: ['string', 'null'], description: 'when the counts were read from the database' },
+    shardsRunning: { type: 'integer' },
     source: { type: 'string', enum: ['workflow', 'database'] },
   },
 } as const;
@@ -101,7 +108,38 @@ export const payoutSchema = {
     resultCode: { type: ['integer', 'null'] },
     reason: { type: ['string', 'null'] },
     settledAt: { type: ['string', 'null'] },
+    evidence: { type: ['object', 'null'], additionalProperties: true, description: 'for unresolved or contradicted payouts: PesaWay transaction id, queries, last answers and errors' },
   },
+} as const;
+
+/** A payout attempt with where it belongs: for one payout's page and the attention list. */
+export const payoutRecordSchema = {
+  $id: 'PayoutRecord',
+  type: 'object',
+  properties: {
+    ...payoutSchema.properties,
+    batchId: { type: 'string' },
+    current: { type: 'boolean', description: 'false for an attempt a retry of failed rows has replaced' },
+    updatedAt: { type: 'string' },
+  },
+} as const;
+
+export const timelineEntrySchema = {
+  $id: 'TimelineEntry',
+  type: 'object',
+  properties: {
+    at: { type: 'string' },
+    kind: { type: 'string', description: '`payout.<status>` for a status change, `payout.query`, `payout.reference_used`, …, or `callback`' },
+    text: { type: 'string', description: 'the entry in words' },
+    source: { type: ['string', 'null'], description: 'who or what caused it: payout (its activity), callback, query, batch, an operator' },
+    detail: { type: 'object', additionalProperties: true },
+  },
+} as const;
+
+export const referenceParam = {
+  type: 'object',
+  properties: { reference: { type: 'string', pattern: '^[0-9A-HJKMNP-TV-Z]{10}R[1-9][0-9]*A[1-9][0-9]*$', description: 'the ExternalReference PesaWay saw' } },
+  required: ['reference'],
 } as const;
 
 export const batchIdParam = {

@@ -2,6 +2,8 @@ import type {} from '@fastify/swagger';
 import type { FastifyPluginCallback } from 'fastify';
 import { Readable } from 'node:stream';
 import { getBatch, listIssues } from '../../db/batches.js';
+import { getPayout, payoutTimeline, payoutsByStatus } from '../../db/payouts.js';
+import { ATTENTION_STATUSES, type AttentionStatus } from '../../domain/payout-status.js';
 import { payoutPage } from '../../db/reports.js';
 import { PAYOUT_STATUSES, type PayoutStatus } from '../../domain/payout-status.js';
 import { ERRORS_CSV_HEADER, errorsCsvLine } from '../../payroll/errors-csv.js';
@@ -9,8 +11,8 @@ import { ANY_ROLE, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { problems } from '../problem.js';
 import { reportCsv } from '../report-csv.js';
-import { batchIdParam, problemResponses } from '../schemas.js';
-import { payoutView } from '../views.js';
+import { batchIdParam, problemResponses, referenceParam } from '../schemas.js';
+import { payoutRecordView, payoutView, timelineView } from '../views.js';
 
 const csvResponse = { 200: { type: 'string', description: 'text/csv' }, ...problemResponses } as const;
 
@@ -47,6 +49,54 @@ export function payoutRoutes(deps: ApiDeps): FastifyPluginCallback {
         const limit = request.query.limit ?? 100;
         const rows = await payoutPage(pool, request.params.id, { status: request.query.status, afterRowNo: request.query.cursor ?? 0, limit });
         return { items: rows.map(payoutView), nextCursor: rows.length === limit ? rows.at(-1)!.rowNo : null };
+      },
+    );
+
+    app.get<{ Params: { reference: string } }>(
+      '/v1/payouts/:reference',
+      {
+        schema: {
+          summary: "One payout attempt by its reference, with its story: every status change, PesaWay answer and callback, in order",
+          tags: ['payouts'],
+          params: referenceParam,
+          response: {
+            200: { type: 'object', properties: { payout: { $ref: 'PayoutRecord#' }, timeline: { type: 'array', items: { $ref: 'TimelineEntry#' } } } },
+            ...problemResponses,
+          },
+        },
+      },
+      async (request) => {
+        requireRole(request, ANY_ROLE);
+        const payout = await getPayout(pool, request.params.reference);
+        if (!payout) throw problems.notFound(`Payout ${request.params.reference}`);
+        const timeline = await payoutTimeline(pool, payout.reference);
+        return { payout: payoutRecordView(payout), timeline: timeline.map(timelineView) };
+      },
+    );
+
+    app.get<{ Querystring: { status: AttentionStatus; cursor?: string; limit?: number } }>(
+      '/v1/payouts',
+      {
+        schema: {
+          summary: 'Payouts that need a person, across batches, most recently changed first (current attempts)',
+          description: '`unresolved`: no final answer before the settle deadline (chase PesaWay with the evidence); `failed` / `rejected`: fix and retry; `awaiting_funds`: top up the wallet.',
+          tags: ['payouts'],
+          querystring: {
+            type: 'object',
+            properties: {
+              status: { type: 'string', enum: [...ATTENTION_STATUSES], default: 'unresolved' },
+              cursor: { ...referenceParam.properties.reference, description: 'nextCursor of the previous page' },
+              limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+            },
+          },
+          response: { 200: { type: 'object', properties: { items: { type: 'array', items: { $ref: 'PayoutRecord#' } }, nextCursor: { type: ['string', 'null'] } } }, ...problemResponses },
+        },
+      },
+      async (request) => {
+        requireRole(request, ANY_ROLE);
+        const limit = request.query.limit ?? 100;
+        const rows = await payoutsByStatus(pool, { status: request.query.status, limit, before: request.query.cursor });
+        return { items: rows.map(payoutRecordView), nextCursor: rows.length === limit ? rows.at(-1)!.reference : null };
       },
     );
 

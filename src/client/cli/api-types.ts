@@ -3,7 +3,7 @@
  * decimal strings in KES ("1500.00"); the CLI turns them into minor units before doing anything with them.
  */
 import type { BatchStatus } from '../../domain/batch-status.js';
-import type { Counts } from '../../workflows/types.js';
+import type { Counts } from '../../domain/tally.js';
 
 /** Counts by payout state, as the API's progress carries them (the workflow's own shape). */
 export type ProgressCounts = Counts;
@@ -12,11 +12,14 @@ export interface BatchProgress {
   status: BatchStatus;
   paused: boolean;
   counts: ProgressCounts;
-  amounts: { total: string; succeeded: string; failed: string; pending: string };
+  amounts: Record<'total' | 'succeeded' | 'failed' | 'rejected' | 'cancelled' | 'unresolved' | 'pending', string>;
   /** Money missing to finish, while AWAITING_FUNDS (null when unknown). */
   shortfall: string | null;
   available: string | null;
+  availableAt: string | null;
   awaitingFundsSince: string | null;
+  countsAt: string | null;
+  shardsRunning: number;
   source: 'workflow' | 'database';
 }
 
@@ -80,4 +83,45 @@ export interface ActionResult {
   batchId: string;
   action: string;
   by: string;
+}
+
+/** A payout attempt with its batch (`GET /v1/payouts/{reference}`, `GET /v1/payouts`). */
+export interface PayoutRecord {
+  row: number;
+  line: number;
+  attempt: number;
+  reference: string;
+  employeeId: string | null;
+  name: string | null;
+  channel: string;
+  destination: string;
+  amount: string;
+  status: string;
+  transactionId: string | null;
+  receipt: string | null;
+  resultCode: number | null;
+  reason: string | null;
+  settledAt: string | null;
+  evidence: Record<string, unknown> | null;
+  batchId: string;
+  current: boolean;
+  updatedAt: string;
+}
+
+export interface TimelineEntry {
+  at: string;
+  kind: string;
+  text: string;
+  source: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface PayoutStory {
+  payout: PayoutRecord;
+  timeline: TimelineEntry[];
+}
+
+export interface PayoutPage {
+  items: PayoutRecord[];
+  nextCursor: string | null;
 }
