@@ -9,7 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { writePayroll } from './payroll-generator.js';
 import { runSequentialBaseline } from './baseline-sequential.js';
-import { historyEventsPerPayout, round, sandboxStats, sum, uploadAndWait } from './lib/batch-run.js';
+import { batchCostPerPayout, round, sandboxStats, sum, uploadAndWait } from './lib/batch-run.js';
 import { cpuSpent } from './lib/cpu.js';
 import { ROOT, buildDist, startBenchStack } from './lib/stack.js';
 import { numberOption, progressLog } from './lib/args.js';
@@ -35,7 +35,7 @@ try {
   const outcome = await uploadAndWait(stack, csv, `rate-${payouts}`, log);
   const cpuSeconds = cpuSpent(cpuBefore, stack.cpu());
   const stats = await sandboxStats(stack);
-  const history = await historyEventsPerPayout(stack, outcome.batchId, payouts);
+  const history = await batchCostPerPayout(stack, outcome.batchId, payouts);
   const peaks = stack.peaks();
   const wallS = outcome.wallMs / 1000;
   const sends = sum(stats.requests['mobileSend']);

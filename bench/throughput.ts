@@ -8,7 +8,7 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { writePayroll } from './payroll-generator.js';
-import { historyEventsPerPayout, round, sandboxStats, sum, uploadAndWait } from './lib/batch-run.js';
+import { batchCostPerPayout, round, sandboxStats, sum, uploadAndWait } from './lib/batch-run.js';
 import { cpuSpent } from './lib/cpu.js';
 import { ROOT, buildDist, startBenchStack } from './lib/stack.js';
 import { option, progressLog } from './lib/args.js';
@@ -34,7 +34,7 @@ for (const payouts of sizes) {
     const outcome = await uploadAndWait(stack, csv, `throughput-${payouts}`, log);
     const cpuSeconds = cpuSpent(cpuBefore, stack.cpu());
     const stats = await sandboxStats(stack);
-    const history = await historyEventsPerPayout(stack, outcome.batchId, payouts);
+    const history = await batchCostPerPayout(stack, outcome.batchId, payouts);
     const wallS = outcome.wallMs / 1000;
     results.push({
       payouts,

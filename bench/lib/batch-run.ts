@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
+import { batchHistoryCost } from '../../src/temporal/history-cost.js';
 import type { BenchStack } from './stack.js';
 
 export interface BatchOutcome {
@@ -56,28 +57,12 @@ export function sum(record: Record<string, number> | undefined): number {
   return Object.values(record ?? {}).reduce((a, b) => a + b, 0);
 }
 
-/** History events per payout: every run of the batch workflow, plus a sample of payout workflows. */
-export async function historyEventsPerPayout(stack: BenchStack, batchId: string, payouts: number, sample = 100): Promise<{ batchRuns: number; batchEvents: number; maxRunEvents: number; payoutEventsAvg: number; perPayout: number }> {
+/** Events and billable actions of every workflow run of a batch, per payout. */
+export async function batchCostPerPayout(stack: BenchStack, batchId: string, payouts: number) {
   const connection = await Connection.connect({ address: stack.temporalAddress });
-  const client = new Client({ connection });
   try {
-    let batchEvents = 0;
-    let maxRunEvents = 0;
-    let batchRuns = 0;
-    for await (const run of client.workflow.list({ query: `WorkflowId = 'batch/${batchId}'` })) {
-      const n = (await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory()).events?.length ?? 0;
-      batchEvents += n;
-      maxRunEvents = Math.max(maxRunEvents, n);
-      batchRuns += 1;
-    }
-    let payoutEvents = 0;
-    let sampled = 0;
-    for await (const wf of client.workflow.list({ query: `BatchId = '${batchId}' AND WorkflowType = 'payoutWorkflow'`, pageSize: sample })) {
-      payoutEvents += (await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory()).events?.length ?? 0;
-      if (++sampled >= sample) break;
-    }
-    const payoutEventsAvg = sampled ? payoutEvents / sampled : 0;
-    return { batchRuns, batchEvents, maxRunEvents, payoutEventsAvg: Math.round(payoutEventsAvg * 10) / 10, perPayout: Math.round((batchEvents / payouts + payoutEventsAvg) * 10) / 10 };
+    const cost = await batchHistoryCost(new Client({ connection }), batchId);
+    return { batchRuns: cost.batchRuns, shardRuns: cost.shardRuns, maxRunEvents: cost.maxRunEvents, eventsPerPayout: round(cost.events / payouts), actionsPerPayout: round(cost.actions / payouts) };
   } finally {
     await connection.close();
   }
