@@ -1,6 +1,6 @@
 #!/bin/sh
-# Creates the namespace and registers the search attributes the engine writes (BatchId, BatchStatus,
-# PayoutStatus), so operators can filter runs in the Web UI. Safe to run again.
+# Creates the namespace and registers the search attributes the engine writes (BatchId, BatchStatus),
+# so operators can filter runs in the Web UI. Safe to run again.
 set -eu
 ns=${TEMPORAL_NAMESPACE:-default}
 tries=0
@@ -10,7 +10,7 @@ until temporal operator cluster health >/dev/null 2>&1; do
   sleep 2
 done
 temporal operator namespace describe -n "$ns" >/dev/null 2>&1 || temporal operator namespace create -n "$ns" --retention 30d
-for attr in BatchId BatchStatus PayoutStatus; do
+for attr in BatchId BatchStatus; do
   if temporal operator search-attribute list -n "$ns" | grep -qw "$attr"; then
     echo "search attribute $attr exists"
   else

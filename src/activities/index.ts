@@ -1,12 +1,17 @@
-import { type DbActivityDeps, createDbActivities } from './db.js';
-import { type PesaWayActivityDeps, createPesaWayActivities } from './pesaway.js';
-import type { Activities } from './types.js';
+import { type BatchActivityDeps, createBatchActivities } from './batch.js';
+import { createBalanceActivities } from './balance.js';
+import { type PayoutActivityDeps, createPayoutActivities } from './payout.js';
 
-export type ActivityDeps = DbActivityDeps & PesaWayActivityDeps;
+export type ActivityDeps = BatchActivityDeps & PayoutActivityDeps;
 
 /** Every activity, built from injected dependencies (tests pass real or fake ones). */
-export function createActivities(deps: ActivityDeps): Activities {
-  return { ...createDbActivities(deps), ...createPesaWayActivities(deps) };
+export function createActivities(deps: ActivityDeps) {
+  return { ...createBatchActivities(deps), ...createPayoutActivities(deps), ...createBalanceActivities(deps) };
 }
 
-export { createDbActivities, createPesaWayActivities };
+/** The activities' contract as workflows see it: derived from the implementation, imported as a type only. */
+export type Activities = ReturnType<typeof createActivities>;
+export type BatchSnapshot = Awaited<ReturnType<Activities['loadBatch']>>;
+
+/** Activities that call PesaWay: they run on the rate-limited task queue; the others on the database queue. */
+export const PESAWAY_ACTIVITIES = ['payOut', 'getAvailableBalance'] as const satisfies ReadonlyArray<keyof Activities>;

@@ -1,14 +1,13 @@
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { ActivityNotFoundError } from '@temporalio/client';
 import { errorMessage } from '../common/errors.js';
 import type { Logger } from '../common/log.js';
 import { type CallbackOutcome, markCallback, undeliveredCallbacks } from '../db/callbacks.js';
-import { UnknownPayoutError, transitionPayout } from '../db/payouts.js';
+import { UnknownPayoutError, recordSettlement } from '../db/payout-transitions.js';
 import type { Pool } from '../db/pool.js';
-import type { PayoutStatus } from '../domain/payout-status.js';
+import { outcomeOf } from '../domain/payout-outcome.js';
 import type { SettlementResult } from '../domain/settlement.js';
 import { parseResultBody } from '../pesaway/result.js';
-import { settlementSignal, workflowIds } from '../workflows/definitions.js';
 import type { CallbackStats } from './callbacks.js';
 
 export interface StoredCallback {
@@ -22,7 +21,7 @@ export interface CallbackDeliveryOptions {
   temporal: Client;
   stats: CallbackStats;
   log: Logger;
-  /** Deliveries in flight at once (each: one transaction in PostgreSQL and one signal). */
+  /** Deliveries in flight at once (each: one statement in PostgreSQL and one activity completion). */
   concurrency?: number;
   /** Held in memory beyond that; more waits in PostgreSQL for the sweep. */
   maxQueued?: number;
@@ -32,11 +31,11 @@ export interface CallbackDeliveryOptions {
 
 /**
  * Delivers stored callbacks to their payouts, after PesaWay has had its answer: records the final result
- * (forward-only, so a duplicate or a stale one changes nothing), then tells the payout workflow where the
- * record stands. The receiver only stores and acknowledges, so PesaWay never waits on PostgreSQL
- * transactions or Temporal. A callback whose delivery failed, or that the API never got to (a crash, a
- * full queue), stays `received` in PostgreSQL and the sweep delivers it; meanwhile the payout workflow
- * falls back to the transaction query, so a lost delivery delays a settlement but never loses it.
+ * (forward-only, so a duplicate or a stale one changes nothing), then completes the payout's waiting
+ * activity. The receiver only stores and acknowledges, so PesaWay never waits on PostgreSQL or Temporal.
+ * A callback whose delivery failed, or that the API never got to (a crash, a full queue), stays `received`
+ * in PostgreSQL and the sweep delivers it; meanwhile the payout activity's next attempt queries PesaWay,
+ * so a lost delivery delays a settlement but never loses it.
  */
 export class CallbackDelivery {
   private readonly queue: StoredCallback[] = [];
@@ -117,32 +116,33 @@ export class CallbackDelivery {
     }
   }
 
-  /** A finished or unknown payout needs no signal: a late final answer still settles an `unresolved` one. */
+  /**
+   * Records the result (forward-only: a duplicate or a stale answer changes nothing), then completes the
+   * payout's waiting activity by its task token, read in the same statement. When the activity is not
+   * waiting (its attempt timed out, or it already returned), the next attempt finds the result recorded.
+   */
   private async settle(reference: string, result: SettlementResult): Promise<CallbackOutcome> {
     const { pool, temporal, stats } = this.o;
-    const failed = result.resultCode !== 0;
-    let moved: { applied: boolean; current: PayoutStatus };
+    let settled: Awaited<ReturnType<typeof recordSettlement>>;
     try {
-      moved = await transitionPayout(pool, {
-        reference,
-        to: failed ? 'failed' : 'succeeded',
-        result,
-        ...(failed ? { failureReason: result.resultDesc || `ResultCode ${result.resultCode}` } : {}),
-        source: 'callback',
-      });
+      settled = await recordSettlement(pool, reference, result, 'callback');
     } catch (err) {
       if (err instanceof UnknownPayoutError) return 'unknown_payout';
       throw err;
     }
-    if (moved.applied) stats.applied += 1;
-    try {
-      await temporal.workflow.getHandle(workflowIds.payout(reference)).signal(settlementSignal, { result, recordedStatus: moved.current });
-      stats.signalled += 1;
-      return 'signalled';
-    } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
-      return moved.applied ? 'applied' : 'ignored';
+    if (settled.applied) stats.applied += 1;
+    if (settled.verdict === 'contradiction') this.o.log.error({ reference, recorded: settled.current, resultCode: result.resultCode }, 'A callback contradicts the recorded result; the first one stands');
+    const outcome = outcomeOf(reference, settled.current);
+    if (settled.taskToken && outcome) {
+      try {
+        await temporal.activity.complete(settled.taskToken, outcome);
+        stats.completed += 1;
+        return 'completed';
+      } catch (err) {
+        if (!(err instanceof ActivityNotFoundError)) throw err;
+      }
     }
+    return settled.applied ? 'applied' : 'ignored';
   }
 }
 

@@ -13,7 +13,8 @@ export interface CallbackStats {
   received: number;
   forged: number;
   badSignature: number;
-  signalled: number;
+  /** Waiting payout activities completed by a callback's result. */
+  completed: number;
   applied: number;
   stored: number;
 }
@@ -30,7 +31,7 @@ export interface CallbackReceiverOptions {
 }
 
 export function emptyCallbackStats(): CallbackStats {
-  return { received: 0, forged: 0, badSignature: 0, signalled: 0, applied: 0, stored: 0 };
+  return { received: 0, forged: 0, badSignature: 0, completed: 0, applied: 0, stored: 0 };
 }
 
 const ACK = { code: '200.001', status: 'received' };

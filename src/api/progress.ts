@@ -4,42 +4,47 @@ import { statusTotals } from '../db/batch-runs.js';
 import type { Batch } from '../db/batches.js';
 import type { Pool } from '../db/pool.js';
 import { isFinalBatchStatus } from '../domain/batch-status.js';
-import { countsFrom } from '../workflows/batch-state.js';
+import { amountsOf, countsOf } from '../domain/tally.js';
+import type { Progress } from '../workflows/types.js';
 import { type ProgressView, progressView } from './views.js';
 
 /**
- * A batch's progress: live from its workflow while it runs (the query answers in milliseconds and shows
- * the shortfall while awaiting funds), otherwise from the database, which holds the final word.
+ * A batch's progress. Counts and amounts are always read from PostgreSQL, which holds every payout's
+ * status (so they are current to the statement); the state the workflow alone knows (paused, the
+ * shortfall while awaiting funds, the wallet's balance) comes from its `progress` query while it runs.
  */
 export async function batchProgress(pool: Pool, temporal: Client, batch: Batch): Promise<ProgressView> {
-  if (!isFinalBatchStatus(batch.status) && batch.status !== 'CREATED') {
-    try {
-      const live = await Promise.race([
-        getProgress(temporal, batch.id),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('progress query timed out')), 3000).unref()),
-      ]);
-      return progressView(live, 'workflow');
-    } catch {
-      // The worker may be down: the database still knows the counts.
-    }
-  }
-  const { counts, amounts } = await statusTotals(pool, batch.id);
-  const ended = amounts.succeeded + amounts.failed + amounts.rejected + amounts.cancelled + amounts.unresolved;
+  const live = !isFinalBatchStatus(batch.status) && batch.status !== 'CREATED' ? await liveProgress(temporal, batch.id) : undefined;
+  const totals = await statusTotals(pool, batch.id);
+  const counted = { counts: countsOf(totals), amounts: amountsOf(totals), countsAt: new Date().toISOString() };
+  if (live) return progressView({ ...live, ...counted }, 'workflow');
   return progressView(
     {
       batchId: batch.id,
       status: batch.status,
       paused: batch.status === 'PAUSED',
       cancelRequested: batch.status === 'CANCELLING',
-      counts: countsFrom(counts, counts.submitting + counts.accepted + counts.awaiting_funds, counts.awaiting_funds),
-      amounts: { totalMinor: batch.totalMinor, succeededMinor: amounts.succeeded, failedMinor: amounts.failed, pendingMinor: Math.max(0, batch.totalMinor - ended) },
+      ...counted,
       shortfallMinor: undefined,
       availableMinor: undefined,
+      availableAt: undefined,
       startedAt: batch.createdAt.toISOString(),
       updatedAt: batch.updatedAt.toISOString(),
       awaitingFundsSince: undefined,
+      shardsRunning: 0,
       run: 0,
     },
     'database',
   );
+}
+
+async function liveProgress(temporal: Client, batchId: string): Promise<Progress | undefined> {
+  try {
+    return await Promise.race([
+      getProgress(temporal, batchId),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('progress query timed out')), 3000).unref()),
+    ]);
+  } catch {
+    return undefined; // the worker may be down: the database still knows the counts
+  }
 }

@@ -1,8 +1,10 @@
 /** What the API shows: money as decimal strings, personal data masked, links to follow. */
 import { maskPhone } from '../common/mask.js';
 import type { Batch } from '../db/batches.js';
+import type { PayoutRow, TimelineEntry } from '../db/payouts.js';
 import type { ReportRow } from '../db/reports.js';
-import { formatMinor } from '../domain/money.js';
+import { describeEvent } from '../domain/payout-events.js';
+import { formatKes, formatMinor } from '../domain/money.js';
 import type { Progress } from '../workflows/types.js';
 import { workflowIds } from '../workflows/definitions.js';
 
@@ -10,10 +12,13 @@ export interface ProgressView {
   status: string;
   paused: boolean;
   counts: Progress['counts'];
-  amounts: { total: string; succeeded: string; failed: string; pending: string };
+  amounts: Record<'total' | 'succeeded' | 'failed' | 'rejected' | 'cancelled' | 'unresolved' | 'pending', string>;
   shortfall: string | null;
   available: string | null;
+  availableAt: string | null;
   awaitingFundsSince: string | null;
+  countsAt: string | null;
+  shardsRunning: number;
   source: 'workflow' | 'database';
 }
 
@@ -26,13 +31,24 @@ export function progressView(p: Progress, source: ProgressView['source']): Progr
       total: formatMinor(p.amounts.totalMinor),
       succeeded: formatMinor(p.amounts.succeededMinor),
       failed: formatMinor(p.amounts.failedMinor),
+      rejected: formatMinor(p.amounts.rejectedMinor),
+      cancelled: formatMinor(p.amounts.cancelledMinor),
+      unresolved: formatMinor(p.amounts.unresolvedMinor),
       pending: formatMinor(p.amounts.pendingMinor),
     },
     shortfall: p.shortfallMinor === undefined ? null : formatMinor(p.shortfallMinor),
     available: p.availableMinor === undefined ? null : formatMinor(p.availableMinor),
+    availableAt: p.availableAt ?? null,
     awaitingFundsSince: p.awaitingFundsSince ?? null,
+    countsAt: p.countsAt ?? null,
+    shardsRunning: p.shardsRunning,
     source,
   };
+}
+
+/** The batch's one line in the Temporal Web UI: `Payroll batch payroll-2026-11: 200 payouts, KES 1,234,000.00 (payroll.csv)`. */
+export function batchSummaryLine(b: Batch): string {
+  return `Payroll batch ${b.id}: ${b.validCount} payouts, ${formatKes(b.totalMinor)}${b.fileName ? ` (${b.fileName})` : ''}`;
 }
 
 export function batchView(b: Batch, base: { temporalUiUrl: string | undefined; namespace: string }, progress?: ProgressView) {
@@ -85,5 +101,16 @@ export function payoutView(r: ReportRow) {
     resultCode: r.resultCode,
     reason: r.failureReason ?? (r.status === 'succeeded' ? null : r.resultDesc),
     settledAt: r.settledAt?.toISOString() ?? null,
+    /** What an operator needs to chase an unresolved or contradicted payout (PesaWay's id, queries, errors); no personal data. */
+    evidence: r.evidence,
   };
 }
+
+export function payoutRecordView(r: PayoutRow) {
+  return { ...payoutView(r), batchId: r.batchId, current: r.isCurrent, updatedAt: r.updatedAt.toISOString() };
+}
+
+export function timelineView(e: TimelineEntry) {
+  return { at: e.at.toISOString(), kind: e.kind, text: describeEvent(e.kind, e.detail), source: e.source, detail: e.detail };
+}
+

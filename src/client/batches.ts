@@ -27,8 +27,8 @@ export interface StartedBatch {
   started: boolean;
 }
 
-/** Starts `batch/<batchId>`, or returns the run that exists (same file, same batch). */
-export async function startBatch(client: Client, batchId: string, settings: BatchSettings): Promise<StartedBatch> {
+/** Starts `batch/<batchId>`, or returns the run that exists (same file, same batch). `summary`: its one line in the Web UI. */
+export async function startBatch(client: Client, batchId: string, settings: BatchSettings, summary?: string): Promise<StartedBatch> {
   const workflowId = workflowIds.batch(batchId);
   const existing = client.workflow.getHandle<typeof batchWorkflow>(workflowId);
   try {
@@ -49,6 +49,7 @@ export async function startBatch(client: Client, batchId: string, settings: Batc
         ? { typedSearchAttributes: new TypedSearchAttributes([{ key: BatchIdKey, value: batchId }, { key: BatchStatusKey, value: 'CREATED' }]) }
         : {}),
       memo: { batchId },
+      staticSummary: summary ?? `Payroll batch ${batchId}`,
     });
     return { handle, started: true };
   } catch (err) {

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { BatchStatus } from '../domain/batch-status.js';
 import type { MinorUnits } from '../domain/money.js';
-import { PAYOUT_STATUSES, type PayoutStatus } from '../domain/payout-status.js';
+import type { PayoutStatus } from '../domain/payout-status.js';
+import { type StatusTotals, emptyTotals } from '../domain/tally.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -25,26 +26,33 @@ export async function batchRun(db: Queryable, batchId: string): Promise<BatchRun
   return rows[0];
 }
 
-export interface StatusTotals {
-  counts: Record<PayoutStatus, number>;
-  amounts: Record<PayoutStatus, MinorUnits>;
+/** Current attempts of a batch by status: counts and amounts, plus what PesaWay would charge for those not yet accepted. */
+export interface BatchTotals extends StatusTotals {
+  /** Amount plus estimated fee of every payout PesaWay has not accepted yet (to be sent, being sent, parked). */
+  unsentNeedMinor: MinorUnits;
+  /** Amount plus estimated fee of the payouts parked on 455.001. */
+  parkedNeedMinor: MinorUnits;
 }
 
-/** Current attempts of a batch by status: counts and amounts. */
-export async function statusTotals(db: Queryable, batchId: string): Promise<StatusTotals> {
-  const { rows } = await db.query<{ status: PayoutStatus; n: number; amount: MinorUnits }>(
-    `SELECT status, count(*)::int AS n, COALESCE(sum(amount_minor), 0)::bigint AS amount
+export async function statusTotals(db: Queryable, batchId: string): Promise<BatchTotals> {
+  const { rows } = await db.query<{ status: PayoutStatus; n: number; amount: MinorUnits; fee: MinorUnits }>(
+    `SELECT status, count(*)::int AS n, COALESCE(sum(amount_minor), 0)::bigint AS amount, COALESCE(sum(fee_estimate_minor), 0)::bigint AS fee
        FROM payouts WHERE batch_id = $1 AND is_current GROUP BY status`,
     [batchId],
   );
-  const counts = Object.fromEntries(PAYOUT_STATUSES.map((s) => [s, 0])) as Record<PayoutStatus, number>;
-  const amounts = Object.fromEntries(PAYOUT_STATUSES.map((s) => [s, 0])) as Record<PayoutStatus, MinorUnits>;
+  const totals = emptyTotals();
+  let unsentNeedMinor = 0;
+  let parkedNeedMinor = 0;
   for (const r of rows) {
-    counts[r.status] = r.n;
-    amounts[r.status] = r.amount;
+    totals.counts[r.status] = r.n;
+    totals.amounts[r.status] = r.amount;
+    if (UNSENT.includes(r.status)) unsentNeedMinor += r.amount + r.fee;
+    if (r.status === 'awaiting_funds') parkedNeedMinor += r.amount + r.fee;
   }
-  return { counts, amounts };
+  return { ...totals, unsentNeedMinor, parkedNeedMinor };
 }
+
+const UNSENT: readonly PayoutStatus[] = ['pending', 'submitting', 'awaiting_funds'];
 
 export async function setBatchStatus(db: Queryable, batchId: string, status: BatchStatus): Promise<void> {
   await db.query(
@@ -66,16 +74,6 @@ export async function recordApproval(db: Queryable, batchId: string, by: string)
   if (rows.length === 0) return false;
   await db.query(`INSERT INTO events (batch_id, kind, actor) VALUES ($1, 'batch.approved', $2)`, [batchId, by]);
   return true;
-}
-
-/** Amount plus fee estimate of every current attempt PesaWay has not accepted yet. */
-export async function fundsNeeded(db: Queryable, batchId: string): Promise<MinorUnits> {
-  const { rows } = await db.query<{ needed: MinorUnits }>(
-    `SELECT COALESCE(sum(amount_minor + fee_estimate_minor), 0)::bigint AS needed
-       FROM payouts WHERE batch_id = $1 AND is_current AND status IN ('pending', 'submitting', 'awaiting_funds')`,
-    [batchId],
-  );
-  return rows[0]!.needed;
 }
 
 export async function recordEvent(db: Queryable, event: { batchId: string; reference?: string; kind: string; actor?: string; detail?: Record<string, unknown> }): Promise<void> {

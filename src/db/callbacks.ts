@@ -2,7 +2,7 @@ import type pg from 'pg';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
-export type CallbackOutcome = 'received' | 'signalled' | 'applied' | 'ignored' | 'unknown_payout' | 'mismatch' | 'malformed' | 'pending';
+export type CallbackOutcome = 'received' | 'completed' | 'applied' | 'ignored' | 'unknown_payout' | 'mismatch' | 'malformed' | 'pending';
 
 /** Stores a callback as received; `outcome` when nothing is left to do with it (malformed, pending, mismatch). */
 export async function storeCallback(

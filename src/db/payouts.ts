@@ -1,18 +1,23 @@
-import type pg from 'pg';
+/** Reading payouts: what the payout activity and the shards need, a payout's story, and the attention list. */
 import { maskPhone } from '../common/mask.js';
-import type { MinorUnits } from '../domain/money.js';
-import { type PayoutStatus, TERMINAL_PAYOUT_STATUSES, predecessorsOf } from '../domain/payout-status.js';
-import { payoutReference } from '../domain/reference.js';
-import type { SettlementResult } from '../domain/settlement.js';
 import type { Channel } from '../domain/channel.js';
-import type { PayoutTicket } from '../workflows/types.js';
+import type { MinorUnits } from '../domain/money.js';
+import type { AttentionStatus, PayoutStatus } from '../domain/payout-status.js';
+import { CALLBACK_ENTRY } from '../domain/payout-events.js';
+import { OPEN_PAYOUT_STATUSES } from '../domain/tally.js';
+import type { PayoutTicket, RowRange } from '../workflows/types.js';
 
-type Queryable = pg.Pool | pg.PoolClient;
+export type { RowRange };
+import type { Queryable } from './batches.js';
+import { REPORT_COLUMNS, type ReportRow } from './reports.js';
 
-/** What the PesaWay send activity needs; personal data, read from here and never put in a workflow. */
+export { UnknownPayoutError } from './payout-transitions.js';
+
+/** What the payout activity needs; personal data, read here and never put in a workflow. */
 export interface PayoutForSend {
   reference: string;
   batchId: string;
+  rowNo: number;
   channel: Channel;
   phone: string | null;
   accountNumber: string | null;
@@ -26,7 +31,7 @@ export interface PayoutForSend {
 
 export async function payoutForSend(db: Queryable, reference: string): Promise<PayoutForSend | undefined> {
   const { rows } = await db.query<PayoutForSend>(
-    `SELECT reference, batch_id AS "batchId", channel, phone, account_number AS "accountNumber", bank_code AS "bankCode",
+    `SELECT reference, batch_id AS "batchId", row_no AS "rowNo", channel, phone, account_number AS "accountNumber", bank_code AS "bankCode",
             bank_name AS "bankName", reason, amount_minor AS "amountMinor", status, transaction_id AS "transactionId"
        FROM payouts WHERE reference = $1`,
     [reference],
@@ -34,165 +39,92 @@ export async function payoutForSend(db: Queryable, reference: string): Promise<P
   return rows[0];
 }
 
-/** A not-yet-started payout: exactly what the batch hands its child workflow. */
-export type PendingPayoutRow = PayoutTicket;
-
-/** The next page of not-yet-started payouts (current attempts) after `afterRowNo`, in file order. */
-export async function nextPendingPayouts(db: Queryable, batchId: string, afterRowNo: number, limit: number): Promise<PendingPayoutRow[]> {
-  const { rows } = await db.query<Omit<PendingPayoutRow, 'maskedDestination'> & { phone: string | null; accountNumber: string | null }>(
-    `SELECT reference, row_no AS "rowNo", attempt, channel, amount_minor AS "amountMinor", fee_estimate_minor AS "feeEstimateMinor",
-            phone, account_number AS "accountNumber"
+/**
+ * The next page of payouts a shard still has to move (current attempts not settled: not sent, sent
+ * without an answer, accepted, parked) after `afterRowNo` within its range, in file order.
+ */
+export async function nextOpenPayouts(db: Queryable, batchId: string, range: RowRange, afterRowNo: number, limit: number): Promise<PayoutTicket[]> {
+  const { rows } = await db.query<Omit<PayoutTicket, 'maskedDestination'> & { phone: string | null; accountNumber: string | null }>(
+    `SELECT reference, row_no AS "rowNo", attempt, channel, amount_minor AS "amountMinor", phone, account_number AS "accountNumber"
        FROM payouts
-      WHERE batch_id = $1 AND is_current AND status = 'pending' AND row_no > $2
+      WHERE batch_id = $1 AND is_current AND status = ANY($5::text[]) AND row_no > $2 AND row_no <= $3
       ORDER BY row_no
-      LIMIT $3`,
-    [batchId, afterRowNo, limit],
+      LIMIT $4`,
+    [batchId, Math.max(afterRowNo, range.fromRow - 1), range.toRow, limit, OPEN_PAYOUT_STATUSES],
   );
   return rows.map(({ phone, accountNumber, ...r }) => ({ ...r, maskedDestination: maskPhone(phone ?? accountNumber ?? '') }));
 }
 
-export interface TransitionRequest {
-  reference: string;
-  to: PayoutStatus;
-  transactionId?: string | undefined;
-  result?: SettlementResult | undefined;
-  failureReason?: string | undefined;
-  evidence?: Record<string, unknown> | undefined;
-  /** Who or what caused it: 'workflow', 'callback', 'operator'. */
-  source: string;
-}
-
-export class UnknownPayoutError extends Error {
-  constructor(readonly reference: string) {
-    super(`No payout with reference ${reference}`);
-    this.name = 'UnknownPayoutError';
-  }
-}
-
 /**
- * Moves a payout forward, atomically and idempotently: the UPDATE only matches when the current status is
- * one from which `to` may be reached, so a replayed activity, a duplicated callback or a stale poll can
- * never move it backwards. Every applied move is written to `events`.
+ * Splits a batch's open payouts into at most `shards` contiguous row ranges holding about as many payouts
+ * each, and never fewer than `minPerShard` a range (a few retried rows take one shard).
  */
-export async function transitionPayout(db: Queryable, t: TransitionRequest): Promise<{ applied: boolean; current: PayoutStatus }> {
-  const settled = (TERMINAL_PAYOUT_STATUSES as readonly string[]).includes(t.to);
-  const r = t.result;
-  const { rows } = await db.query<{ status: PayoutStatus; applied: boolean }>(
-    `WITH moved AS (
-       UPDATE payouts SET
-         status = $2,
-         updated_at = now(),
-         transaction_id = COALESCE($3, transaction_id),
-         receipt = COALESCE($4, receipt),
-         result_code = COALESCE($5, result_code),
-         result_desc = COALESCE($6, result_desc),
-         receiver_name = COALESCE($7, receiver_name),
-         failure_reason = CASE WHEN $2 IN ('succeeded', 'submitting', 'accepted') THEN NULL ELSE COALESCE($8, failure_reason) END,
-         evidence = COALESCE($9::jsonb, evidence),
-         submitted_at = CASE WHEN $2 = 'submitting' THEN COALESCE(submitted_at, now()) ELSE submitted_at END,
-         settled_at = CASE WHEN $10 THEN now() ELSE settled_at END
-       WHERE reference = $1 AND status = ANY($11::text[])
-       RETURNING batch_id, status
-     ), logged AS (
-       INSERT INTO events (batch_id, reference, kind, actor, detail)
-       SELECT batch_id, $1, 'payout.' || $2, $12, $13::jsonb FROM moved
-     )
-     SELECT status, true AS applied FROM moved
-     UNION ALL
-     SELECT status, false AS applied FROM payouts WHERE reference = $1 AND NOT EXISTS (SELECT 1 FROM moved)`,
-    [
-      t.reference,
-      t.to,
-      t.transactionId ?? r?.transactionId ?? null,
-      r?.receipt ?? null,
-      r?.resultCode ?? null,
-      r?.resultDesc ?? null,
-      r?.receiverName ?? null,
-      t.failureReason ?? null,
-      t.evidence ? JSON.stringify(t.evidence) : null,
-      settled,
-      predecessorsOf(t.to),
-      t.source,
-      JSON.stringify({ transactionId: t.transactionId ?? r?.transactionId, resultCode: r?.resultCode, reason: t.failureReason }),
-    ],
+export async function planShards(db: Queryable, batchId: string, shards: number, minPerShard: number): Promise<RowRange[]> {
+  const { rows } = await db.query<{ open: number }>(
+    `SELECT count(*)::int AS open FROM payouts WHERE batch_id = $1 AND is_current AND status = ANY($2::text[])`,
+    [batchId, OPEN_PAYOUT_STATUSES],
   );
-  const row = rows[0];
-  if (!row) throw new UnknownPayoutError(t.reference);
-  return { applied: row.applied, current: row.status };
-}
-
-/** Cancels every not-yet-started payout of a batch. */
-export async function cancelPendingPayouts(db: Queryable, batchId: string, actor: string): Promise<number> {
-  const { rowCount } = await db.query(
-    `WITH cancelled AS (
-       UPDATE payouts SET status = 'cancelled', failure_reason = 'batch cancelled before this payout was sent',
-              updated_at = now(), settled_at = now()
-        WHERE batch_id = $1 AND is_current AND status = 'pending'
-       RETURNING reference)
-     INSERT INTO events (batch_id, reference, kind, actor) SELECT $1, reference, 'payout.cancelled', $2 FROM cancelled`,
-    [batchId, actor],
+  const open = rows[0]?.open ?? 0;
+  if (open === 0) return [];
+  const n = Math.max(1, Math.min(shards, Math.floor(open / Math.max(1, minPerShard))));
+  const ranges = await db.query<{ fromRow: number; toRow: number }>(
+    `SELECT min(row_no)::int AS "fromRow", max(row_no)::int AS "toRow"
+       FROM (SELECT row_no, ntile($2::int) OVER (ORDER BY row_no) AS tile
+               FROM payouts WHERE batch_id = $1 AND is_current AND status = ANY($3::text[])) t
+      GROUP BY tile ORDER BY 1`,
+    [batchId, n, OPEN_PAYOUT_STATUSES],
   );
-  return rowCount ?? 0;
+  return ranges.rows;
 }
 
-/**
- * Retry of failed rows: only payouts PesaWay confirmed failed (a non-zero ResultCode) get a next attempt,
- * under the next attempt's reference; the failed attempt stays, no longer current.
- */
-export async function prepareRetry(pool: pg.Pool, batchId: string, actor: string): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const { rows } = await client.query<{ reference: string; row_no: number; attempt: number }>(
-      `UPDATE payouts SET is_current = false, updated_at = now()
-        WHERE batch_id = $1 AND is_current AND status = 'failed'
-       RETURNING reference, row_no, attempt`,
-      [batchId],
-    );
-    if (rows.length > 0) {
-      const refs = rows.map((r) => payoutReference(batchId, r.row_no, r.attempt + 1));
-      await client.query(
-        `INSERT INTO payouts (reference, batch_id, row_no, line, attempt, is_current, channel, phone, account_number, bank_code,
-                              bank_name, name, employee_id, reason, amount_minor, fee_estimate_minor)
-         SELECT n.reference, p.batch_id, p.row_no, p.line, p.attempt + 1, true, p.channel, p.phone, p.account_number, p.bank_code,
-                p.bank_name, p.name, p.employee_id, p.reason, p.amount_minor, p.fee_estimate_minor
-           FROM unnest($1::text[], $2::text[]) AS n(old_reference, reference)
-           JOIN payouts p ON p.reference = n.old_reference`,
-        [rows.map((r) => r.reference), refs],
-      );
-      await client.query(
-        `INSERT INTO events (batch_id, reference, kind, actor, detail)
-         SELECT $1, n.reference, 'payout.retry', $2, jsonb_build_object('previous', n.old_reference)
-           FROM unnest($3::text[], $4::text[]) AS n(old_reference, reference)`,
-        [batchId, actor, rows.map((r) => r.reference), refs],
-      );
-    }
-    await client.query('COMMIT');
-    return rows.length;
-  } catch (err) {
-    await client.query('ROLLBACK');
-    throw err;
-  } finally {
-    client.release();
-  }
+/** One entry of a payout's story: a status change or a PesaWay answer (events), or a callback as received. */
+export interface TimelineEntry {
+  at: Date;
+  kind: string;
+  source: string | null;
+  detail: Record<string, unknown>;
 }
 
-export interface PayoutOutcomeRow {
-  reference: string;
-  rowNo: number;
-  status: 'succeeded' | 'failed' | 'rejected' | 'cancelled' | 'unresolved';
-  amountMinor: MinorUnits;
-  transactionId: string | undefined;
-  resultCode: number | undefined;
-}
-
-/** Those of the given payouts that have ended (for the batch), with their outcome. */
-export async function payoutOutcomes(db: Queryable, references: string[]): Promise<PayoutOutcomeRow[]> {
-  const { rows } = await db.query<PayoutOutcomeRow & { transactionId: string | null; resultCode: number | null }>(
-    `SELECT reference, row_no AS "rowNo", status, amount_minor AS "amountMinor", transaction_id AS "transactionId", result_code AS "resultCode"
-       FROM payouts
-      WHERE reference = ANY($1::text[]) AND status IN ('succeeded', 'failed', 'rejected', 'cancelled', 'unresolved')`,
-    [references],
+/** Every event and callback of one payout attempt, oldest first. */
+export async function payoutTimeline(db: Queryable, reference: string): Promise<TimelineEntry[]> {
+  const { rows } = await db.query<TimelineEntry>(
+    `SELECT at, kind, source, detail FROM (
+       SELECT created_at AS at, id AS seq, 0 AS tie, kind, actor AS source, detail FROM events WHERE reference = $1
+       UNION ALL
+       SELECT received_at, id, 1, '${CALLBACK_ENTRY}', 'pesaway',
+              jsonb_build_object('outcome', outcome, 'resultCode', result_code, 'signatureValid', signature_valid)
+         FROM callbacks WHERE reference = $1
+     ) t ORDER BY at, tie, seq`,
+    [reference],
   );
-  return rows.map((r) => ({ ...r, transactionId: r.transactionId ?? undefined, resultCode: r.resultCode ?? undefined }));
+  return rows;
+}
+
+/** A payout attempt in full (for one payout's page and the attention list): its report row, batch and attempt. */
+export interface PayoutRow extends ReportRow {
+  batchId: string;
+  isCurrent: boolean;
+  updatedAt: Date;
+}
+
+export const PAYOUT_COLUMNS = `${REPORT_COLUMNS}, batch_id AS "batchId", is_current AS "isCurrent", updated_at AS "updatedAt"`;
+
+export async function getPayout(db: Queryable, reference: string): Promise<PayoutRow | undefined> {
+  const { rows } = await db.query<PayoutRow>(`SELECT ${PAYOUT_COLUMNS} FROM payouts WHERE reference = $1`, [reference]);
+  return rows[0];
+}
+
+/** Statuses the cross-batch list serves (the attention list and its neighbours; indexed for it). */
+
+/** Current attempts in `status` across batches, most recently changed first; `before` is the last reference of the previous page. */
+export async function payoutsByStatus(db: Queryable, q: { status: AttentionStatus; limit: number; before?: string | undefined }): Promise<PayoutRow[]> {
+  const params: unknown[] = [q.status, q.limit];
+  const after = q.before
+    ? `AND (updated_at, reference) < (SELECT updated_at, reference FROM payouts WHERE reference = $${params.push(q.before)})`
+    : '';
+  const { rows } = await db.query<PayoutRow>(
+    `SELECT ${PAYOUT_COLUMNS} FROM payouts WHERE is_current AND status = $1 ${after} ORDER BY updated_at DESC, reference DESC LIMIT $2`,
+    params,
+  );
+  return rows;
 }

@@ -26,6 +26,10 @@ export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
 export const TERMINAL_PAYOUT_STATUSES = ['succeeded', 'failed', 'rejected', 'cancelled'] as const;
 export type TerminalPayoutStatus = (typeof TERMINAL_PAYOUT_STATUSES)[number];
 
+/** Statuses whose payouts need a person (the attention list): chase, fix and retry, or top up. */
+export const ATTENTION_STATUSES = ['unresolved', 'failed', 'rejected', 'awaiting_funds'] as const satisfies readonly PayoutStatus[];
+export type AttentionStatus = (typeof ATTENTION_STATUSES)[number];
+
 /** Where an attempt may go next. Anything not listed is a backwards (or sideways) move and is refused. */
 const NEXT: Readonly<Record<PayoutStatus, readonly PayoutStatus[]>> = {
   pending: ['submitting', 'cancelled'],

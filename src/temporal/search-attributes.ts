@@ -7,6 +7,6 @@ import { defineSearchAttributeKey } from '@temporalio/common';
  */
 export const BatchIdKey = defineSearchAttributeKey('BatchId', 'KEYWORD');
 export const BatchStatusKey = defineSearchAttributeKey('BatchStatus', 'KEYWORD');
-export const PayoutStatusKey = defineSearchAttributeKey('PayoutStatus', 'KEYWORD');
 
-export const SEARCH_ATTRIBUTES = [BatchIdKey.name, BatchStatusKey.name, PayoutStatusKey.name] as const;
+/** A payout is an activity, not a workflow: its status lives in PostgreSQL (`disburse attention`, `GET /v1/payouts`). */
+export const SEARCH_ATTRIBUTES = [BatchIdKey.name, BatchStatusKey.name] as const;

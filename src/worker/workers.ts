@@ -1,7 +1,7 @@
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import type { Activities } from '../activities/types.js';
+import { type Activities, PESAWAY_ACTIVITIES } from '../activities/index.js';
 import type { TaskQueues } from '../workflows/types.js';
 
 const here = fileURLToPath(import.meta.url);
@@ -21,21 +21,20 @@ export interface WorkerSetOptions {
   pesawayRatePerSecond: number;
 }
 
-/** Picks the database or the PesaWay activities out of the full set, so each queue serves only its own. */
-function pick<K extends keyof Activities>(all: Activities, keys: K[]): Pick<Activities, K> {
-  return Object.fromEntries(keys.map((k) => [k, all[k]])) as Pick<Activities, K>;
+/** Picks some activities out of the full set, so each queue serves only its own. */
+function pick(all: Activities, keep: (name: string) => boolean): Partial<Activities> {
+  return Object.fromEntries(Object.entries(all).filter(([name]) => keep(name)));
 }
 
-const PESAWAY_ACTIVITIES = ['sendPayout', 'queryPayout', 'getAvailableBalance'] as const;
+const isPesaWay = (name: string): boolean => (PESAWAY_ACTIVITIES as readonly string[]).includes(name);
 
 /**
- * Four workers in one process, one per task queue: batch workflows; payout workflows (each worker has
- * its own workflow thread, so a burst of new payouts never starves a batch's workflow tasks); database
- * activities; PesaWay activities, rate-limited on the server for every worker polling the queue (so
- * scaling workers out never exceeds PesaWay's limit).
+ * Three workers in one process, one per task queue: batch and shard workflows; database activities; the
+ * payout activity and balance checks, rate-limited on the server for every worker polling that queue (so
+ * scaling workers out never exceeds PesaWay's limit). A payout activity waiting for its callback holds no
+ * slot: it completes asynchronously.
  */
 export async function createWorkers(o: WorkerSetOptions): Promise<Worker[]> {
-  const dbKeys = (Object.keys(o.activities) as Array<keyof Activities>).filter((k) => !(PESAWAY_ACTIVITIES as readonly string[]).includes(k));
   const workflowSource = o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH };
   return Promise.all([
     Worker.create({
@@ -43,31 +42,21 @@ export async function createWorkers(o: WorkerSetOptions): Promise<Worker[]> {
       namespace: o.namespace,
       taskQueue: o.taskQueues.batches,
       ...workflowSource,
-      maxConcurrentWorkflowTaskExecutions: 10,
-      maxCachedWorkflows: 100,
-    }),
-    Worker.create({
-      connection: o.connection,
-      namespace: o.namespace,
-      taskQueue: o.taskQueues.payouts,
-      ...workflowSource,
-      // Local activities of the payout workflow (idempotent database transitions) run here.
-      activities: pick(o.activities, ['recordPayoutTransition']),
       maxConcurrentWorkflowTaskExecutions: o.workflowConcurrency,
-      maxCachedWorkflows: Math.max(1000, o.workflowConcurrency * 10),
+      maxCachedWorkflows: Math.max(100, o.workflowConcurrency * 4),
     }),
     Worker.create({
       connection: o.connection,
       namespace: o.namespace,
       taskQueue: o.taskQueues.db,
-      activities: pick(o.activities, dbKeys),
+      activities: pick(o.activities, (name) => !isPesaWay(name)),
       maxConcurrentActivityTaskExecutions: o.dbConcurrency,
     }),
     Worker.create({
       connection: o.connection,
       namespace: o.namespace,
       taskQueue: o.taskQueues.pesaway,
-      activities: pick(o.activities, [...PESAWAY_ACTIVITIES]),
+      activities: pick(o.activities, isPesaWay),
       maxConcurrentActivityTaskExecutions: o.pesawayConcurrency,
       maxTaskQueueActivitiesPerSecond: o.pesawayRatePerSecond,
     }),

@@ -1,74 +1,54 @@
 /**
  * The batch workflow's memory, as plain data and pure functions (no Temporal APIs), so it can be unit
- * tested and carried across continue-as-new unchanged.
+ * tested and carried across continue-as-new unchanged. Counts and amounts come from PostgreSQL snapshots
+ * (src/domain/tally.ts computes them): the workflow never counts payouts itself, so they cannot drift.
  */
-import type { BatchSnapshot } from '../activities/types.js';
+import type { BatchSnapshot } from '../activities/index.js';
 import type { BatchStatus } from '../domain/batch-status.js';
 import type { MinorUnits } from '../domain/money.js';
-import type { PayoutStatus } from '../domain/payout-status.js';
-import type { Counts, PayoutResult, PayoutTicket, Progress } from './types.js';
+import { type StatusTotals, amountsOf, countsOf, openCount } from '../domain/tally.js';
+import type { Progress, ShardControl } from './types.js';
 
-export interface InFlight {
-  rowNo: number;
-  amountMinor: MinorUnits;
-  feeEstimateMinor: MinorUnits;
-  parked: boolean;
-  /**
-   * Started by an earlier run of this batch (before it continued as new): its completion goes to that run,
-   * so this run learns its end from the database.
-   */
-  carried: boolean;
-}
+/** Why the batch waits for money: the whole batch before it starts (`wait` policy), or parked payouts. */
+export type FundsWait = 'none' | 'batch' | 'parked';
 
 export interface BatchState {
   batchId: string;
   submittedBy: string | undefined;
   run: number;
   startedAt: string;
-  /** Highest row number read from the database; the next page is read after it. */
-  cursor: number;
-  /** Payouts read but not started yet (at most one page). */
-  buffer: PayoutTicket[];
-  exhausted: boolean;
-  inFlight: Record<string, InFlight>;
-  counts: Counts;
-  totalMinor: MinorUnits;
-  succeededMinor: MinorUnits;
-  failedMinor: MinorUnits;
-  /** Rejected, cancelled and unresolved payouts: not paid, not pending. */
-  otherEndedMinor: MinorUnits;
   persistedStatus: BatchStatus;
+  totals: StatusTotals;
+  unsentNeedMinor: MinorUnits;
+  parkedNeedMinor: MinorUnits;
+  countsAt: string | undefined;
   paused: boolean;
   cancelRequested: boolean;
   cancelApplied: boolean;
   approvedBy: string | undefined;
   retryRequested: boolean;
-  fundsAdded: boolean;
-  awaitingFundsSince: string | undefined;
-  fundsAlertRaised: boolean;
-  shortfallMinor: MinorUnits | undefined;
-  availableMinor: MinorUnits | undefined;
-  /** A payout we were not tracking reported in: re-read the counts from the database. */
-  countsStale: boolean;
-}
-
-/**
- * Counts from the database's statuses, given what this workflow has in flight: rows not ended and not in
- * flight are `pending` (a payout workflow still to start, or one from an earlier run still moving).
- */
-export function countsFrom(statusCounts: Record<PayoutStatus, number>, inFlight: number, parked: number): Counts {
-  const s = statusCounts;
-  const open = s.pending + s.submitting + s.accepted + s.awaiting_funds;
-  return {
-    pending: Math.max(0, open - inFlight),
-    inFlight,
-    awaitingFunds: parked,
-    succeeded: s.succeeded,
-    failed: s.failed,
-    rejected: s.rejected,
-    cancelled: s.cancelled,
-    unresolved: s.unresolved,
+  /** Shards running now (by number); each signals its end. */
+  shardsRunning: number[];
+  round: number;
+  funds: {
+    wait: FundsWait;
+    since: string | undefined;
+    alertRaised: boolean;
+    shortfallMinor: MinorUnits | undefined;
+    availableMinor: MinorUnits | undefined;
+    availableAt: string | undefined;
+    /** Workflow time (ms) of the next balance check while waiting; its backoff. */
+    nextCheckAt: number;
+    delayMs: number;
+    /** An operator said the wallet was topped up: check now. */
+    added: boolean;
+    /** How often parked payouts were released; shards resend what parked before the latest. */
+    releases: number;
+    /** A shard parked payouts after this many releases: the batch must wait for funds. */
+    parkedAfterRelease: number;
   };
+  /** Workflow time (ms) of the next progress re-read, and its backoff while nothing changes. */
+  refresh: { nextAt: number; delayMs: number };
 }
 
 export function initialState(snapshot: BatchSnapshot, now: string): BatchState {
@@ -77,120 +57,94 @@ export function initialState(snapshot: BatchSnapshot, now: string): BatchState {
     submittedBy: snapshot.submittedBy,
     run: 1,
     startedAt: now,
-    cursor: 0,
-    buffer: [],
-    exhausted: false,
-    inFlight: {},
-    counts: countsFrom(snapshot.statusCounts, 0, 0),
-    totalMinor: snapshot.totalMinor,
-    succeededMinor: snapshot.succeededMinor,
-    failedMinor: snapshot.failedMinor,
-    otherEndedMinor: snapshot.otherEndedMinor,
     persistedStatus: snapshot.status,
+    totals: snapshot.totals,
+    unsentNeedMinor: snapshot.unsentNeedMinor,
+    parkedNeedMinor: snapshot.parkedNeedMinor,
+    countsAt: snapshot.at,
     paused: false,
     cancelRequested: false,
     cancelApplied: false,
     approvedBy: snapshot.approvedBy,
     retryRequested: false,
-    fundsAdded: false,
-    awaitingFundsSince: undefined,
-    fundsAlertRaised: false,
-    shortfallMinor: undefined,
-    availableMinor: undefined,
-    countsStale: false,
+    shardsRunning: [],
+    round: 0,
+    funds: {
+      wait: 'none',
+      since: undefined,
+      alertRaised: false,
+      shortfallMinor: undefined,
+      availableMinor: undefined,
+      availableAt: undefined,
+      nextCheckAt: 0,
+      delayMs: 0,
+      added: false,
+      releases: 0,
+      parkedAfterRelease: -1,
+    },
+    refresh: { nextAt: 0, delayMs: 0 },
   };
 }
 
-/** Takes a page read from the database into the buffer, skipping payouts already in flight. */
-export function bufferPage(state: BatchState, page: PayoutTicket[]): void {
-  for (const t of page) {
-    state.cursor = Math.max(state.cursor, t.rowNo);
-    if (state.inFlight[t.reference] === undefined && !state.buffer.some((b) => b.reference === t.reference)) state.buffer.push(t);
-  }
+/** Takes a fresh snapshot; true when the counts moved (the refresh backoff starts over). */
+export function applySnapshot(state: BatchState, s: BatchSnapshot): boolean {
+  const moved = JSON.stringify(s.totals.counts) !== JSON.stringify(state.totals.counts);
+  state.totals = s.totals;
+  state.unsentNeedMinor = s.unsentNeedMinor;
+  state.parkedNeedMinor = s.parkedNeedMinor;
+  state.countsAt = s.at;
+  return moved;
 }
 
-/** Starts over from the first row (after a retry, or when the database still shows pending rows). */
-export function rewind(state: BatchState): void {
-  state.cursor = 0;
-  state.buffer = [];
-  state.exhausted = false;
+/** Schedules the next progress re-read: soon while payouts move, backing off (to a minute) while none does. */
+export function scheduleRefresh(state: BatchState, now: number, baseMs: number, moved: boolean): void {
+  state.refresh.delayMs = moved || state.refresh.delayMs === 0 ? baseMs : Math.min(state.refresh.delayMs * 2, Math.max(baseMs, 60_000));
+  state.refresh.nextAt = now + state.refresh.delayMs;
 }
 
-/** Replaces counts and amounts with a fresh database snapshot, keeping in-flight bookkeeping. */
-export function refreshFromSnapshot(state: BatchState, snapshot: BatchSnapshot): void {
-  state.counts = countsFrom(snapshot.statusCounts, inFlightCount(state), parkedReferences(state).length);
-  state.totalMinor = snapshot.totalMinor;
-  state.succeededMinor = snapshot.succeededMinor;
-  state.failedMinor = snapshot.failedMinor;
-  state.otherEndedMinor = snapshot.otherEndedMinor;
-  state.countsStale = false;
-}
-
-/** Before continuing as new: every payout in flight now belongs to the run that is ending. */
-export function markAllCarried(state: BatchState): void {
-  for (const f of Object.values(state.inFlight)) f.carried = true;
-}
-
-export function markCarried(state: BatchState, reference: string): void {
-  const f = state.inFlight[reference];
-  if (f) f.carried = true;
-}
-
-export function carriedReferences(state: BatchState): string[] {
-  return Object.entries(state.inFlight).filter(([, f]) => f.carried).map(([ref]) => ref);
-}
-
-export function inFlightCount(state: BatchState): number {
-  return Object.keys(state.inFlight).length;
-}
-
-export function parkedReferences(state: BatchState): string[] {
-  return Object.entries(state.inFlight).filter(([, f]) => f.parked).map(([ref]) => ref);
-}
-
-/** Money the parked payouts need (amount plus estimated fee). */
-export function parkedNeedMinor(state: BatchState): MinorUnits {
-  return Object.values(state.inFlight).filter((f) => f.parked).reduce((sum, f) => sum + f.amountMinor + f.feeEstimateMinor, 0);
-}
-
-export function markStarted(state: BatchState, ticket: PayoutTicket): void {
-  state.inFlight[ticket.reference] = { rowNo: ticket.rowNo, amountMinor: ticket.amountMinor, feeEstimateMinor: ticket.feeEstimateMinor, parked: false, carried: false };
-  state.counts.pending = Math.max(0, state.counts.pending - 1);
-  state.counts.inFlight += 1;
-}
-
-export function markParked(state: BatchState, reference: string): void {
-  const f = state.inFlight[reference];
-  if (!f || f.parked) return;
-  f.parked = true;
-  state.counts.awaitingFunds += 1;
-}
-
-export function markReleased(state: BatchState, reference: string): void {
-  const f = state.inFlight[reference];
-  if (!f || !f.parked) return;
-  f.parked = false;
-  state.counts.awaitingFunds = Math.max(0, state.counts.awaitingFunds - 1);
-}
-
-/** A payout reported its end. Unknown references (children of an older, terminated run) mark counts stale. */
-export function markEnded(state: BatchState, result: PayoutResult): void {
-  const f = state.inFlight[result.reference];
-  if (!f) {
-    state.countsStale = true;
-    return;
-  }
-  if (f.parked) state.counts.awaitingFunds = Math.max(0, state.counts.awaitingFunds - 1);
-  delete state.inFlight[result.reference];
-  state.counts.inFlight = Math.max(0, state.counts.inFlight - 1);
-  state.counts[result.status] += 1;
-  if (result.status === 'succeeded') state.succeededMinor += result.amountMinor;
-  else if (result.status === 'failed') state.failedMinor += result.amountMinor;
-  else state.otherEndedMinor += result.amountMinor;
-}
+export const nothingOpen = (state: BatchState): boolean => openCount(state.totals) === 0;
 
 export function awaitingFunds(state: BatchState): boolean {
-  return state.awaitingFundsSince !== undefined;
+  return state.funds.wait !== 'none';
+}
+
+/** What the batch must hear before it starts waiting for parked payouts' funds. */
+export function parkedUnreleased(state: BatchState): boolean {
+  return state.funds.parkedAfterRelease >= state.funds.releases;
+}
+
+/** Begins a wait for funds: the first balance check is due now, then with backoff. */
+export function enterFundsWait(state: BatchState, wait: Exclude<FundsWait, 'none'>, now: Date, initialDelayMs: number): void {
+  state.funds.wait = wait;
+  state.funds.since = now.toISOString();
+  state.funds.alertRaised = false;
+  state.funds.nextCheckAt = now.getTime();
+  state.funds.delayMs = initialDelayMs;
+}
+
+/** Ends a wait for funds; on `release`, parked payouts are resent under their own references (not on a cancel). */
+export function leaveFundsWait(state: BatchState, release: boolean): void {
+  if (release && state.funds.wait === 'parked') state.funds.releases += 1;
+  state.funds.wait = 'none';
+  state.funds.since = undefined;
+  state.funds.shortfallMinor = undefined;
+  state.funds.alertRaised = false;
+  state.funds.added = false;
+}
+
+/** The money the wallet must cover before the wait ends. */
+export function fundsNeededNow(state: BatchState): MinorUnits {
+  return state.funds.wait === 'batch' ? state.unsentNeedMinor : state.parkedNeedMinor;
+}
+
+/** What the shards are told: the whole gate, every time. */
+export function shardControl(state: BatchState): ShardControl {
+  return {
+    paused: state.paused,
+    cancelled: state.cancelRequested,
+    holdForFunds: state.funds.wait === 'parked',
+    fundsReleases: state.funds.releases,
+  };
 }
 
 /** The status the batch should show now; the workflow persists it when it changes. */
@@ -202,25 +156,22 @@ export function desiredStatus(state: BatchState): BatchStatus {
 }
 
 export function toProgress(state: BatchState, now: string): Progress {
-  const c = state.counts;
-  const endedMinor = state.succeededMinor + state.failedMinor + state.otherEndedMinor;
   return {
     batchId: state.batchId,
     status: state.persistedStatus,
     paused: state.paused,
     cancelRequested: state.cancelRequested,
-    counts: { ...c },
-    amounts: {
-      totalMinor: state.totalMinor,
-      succeededMinor: state.succeededMinor,
-      failedMinor: state.failedMinor,
-      pendingMinor: Math.max(0, state.totalMinor - endedMinor),
-    },
-    shortfallMinor: awaitingFunds(state) ? state.shortfallMinor : undefined,
-    availableMinor: state.availableMinor,
+    counts: countsOf(state.totals),
+    amounts: amountsOf(state.totals),
+    shortfallMinor: awaitingFunds(state) ? state.funds.shortfallMinor : undefined,
+    availableMinor: state.funds.availableMinor,
+    availableAt: state.funds.availableAt,
     startedAt: state.startedAt,
     updatedAt: now,
-    awaitingFundsSince: state.awaitingFundsSince,
+    countsAt: state.countsAt,
+    awaitingFundsSince: state.funds.since,
+    shardsRunning: state.shardsRunning.length,
     run: state.run,
   };
 }
+

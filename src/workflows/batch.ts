@@ -4,60 +4,54 @@ import {
   WorkflowIdReusePolicy,
   allHandlersFinished,
   condition,
-  continueAsNew,
   getExternalWorkflowHandle,
   log,
+  makeContinueAsNewFunc,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
+  sleep,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { DbActivities, PesaWayActivities } from '../activities/types.js';
+import type { Activities } from '../activities/index.js';
 import type { BatchStatus } from '../domain/batch-status.js';
+import { formatKes } from '../domain/money.js';
+import { openCount } from '../domain/tally.js';
+import { BatchIdKey, BatchStatusKey } from '../temporal/search-attributes.js';
+import {
+  type BatchState,
+  applySnapshot,
+  awaitingFunds,
+  desiredStatus,
+  enterFundsWait,
+  fundsNeededNow,
+  initialState,
+  leaveFundsWait,
+  nothingOpen,
+  parkedUnreleased,
+  scheduleRefresh,
+  shardControl,
+  toProgress,
+} from './batch-state.js';
 import {
   approveSignal,
-  cancelPayoutSignal,
   cancelSignal,
   fundsAddedSignal,
   pauseSignal,
   payoutParkedSignal,
   progressQuery,
-  releasePayoutSignal,
   resumeSignal,
   retryFailedSignal,
+  shardControlSignal,
+  shardEndedSignal,
   workflowIds,
 } from './definitions.js';
-import {
-  type BatchState,
-  desiredStatus,
-  inFlightCount,
-  initialState,
-  markEnded,
-  markParked,
-  markReleased,
-  markStarted,
-  parkedNeedMinor,
-  parkedReferences,
-  refreshFromSnapshot,
-  carriedReferences,
-  markAllCarried,
-  markCarried,
-  rewind,
-  bufferPage,
-  toProgress,
-} from './batch-state.js';
-import { payoutWorkflow } from './payout.js';
-import { BatchIdKey, BatchStatusKey, PayoutStatusKey } from '../temporal/search-attributes.js';
-import type { BatchSettings, BatchSummary, PayoutTicket } from './types.js';
-
-/**
- * Child starts the batch keeps outstanding (issued, not yet confirmed by the server). Starts are
- * pipelined rather than awaited in groups, so the server always has work queued, while a burst stays
- * small enough not to flood the payout worker with new workflows.
- */
-const MAX_PENDING_STARTS = 50;
+import { batchDetails, shardSummaryLine } from './details.js';
+import { shardWorkflow } from './shard.js';
+import type { BatchSettings, BatchSummary } from './types.js';
 
 export interface BatchInput {
   batchId: string;
@@ -66,19 +60,29 @@ export interface BatchInput {
   carried?: BatchState;
 }
 
+/** While payouts move, the wallet's balance is re-read this often (so `available` follows the wallet down). */
+const BALANCE_REFRESH_MS = 60_000;
+/** A batch run hands over to a new one past this many history events (or when Temporal suggests it). */
+const RUN_MAX_EVENTS = 8_000;
+
 /**
- * `batch/<batchId>`: pays one ingested payroll. Reads payouts page by page from PostgreSQL and keeps a
- * sliding window of payout workflows running; children are abandoned on close and report back by signal
- * to the batch's workflow id, so the batch can continue as new whenever its history grows.
+ * `batch/<batchId>`: pays one ingested payroll.
+ *
+ *  1. awaitApproval — when the batch needs a second person, wait for one (never its submitter).
+ *  2. checkFunds    — compare the wallet with what the batch needs; under `wait`, wait for the money first.
+ *  3. payAll        — rounds of shard workflows, each paying a contiguous range of rows with one activity per
+ *                     payout, until no payout is left to move; meanwhile: forward pause / resume / cancel to
+ *                     the shards, wait for funds when one parks a payout (455.001), re-read progress.
+ *  4. finish        — the summary, from PostgreSQL.
  */
 export async function batchWorkflow(input: BatchInput): Promise<BatchSummary> {
   const { batchId, settings } = input;
-  const db = proxyActivities<DbActivities>({
+  const db = proxyActivities<Activities>({
     taskQueue: settings.taskQueues.db,
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   });
-  const pesaway = proxyActivities<PesaWayActivities>({
+  const pesaway = proxyActivities<Activities>({
     taskQueue: settings.taskQueues.pesaway,
     startToCloseTimeout: settings.payout.pesawayAttemptTimeoutMs,
     scheduleToCloseTimeout: '5 minutes',
@@ -86,66 +90,174 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchSummary> {
   });
   const now = (): string => new Date().toISOString();
 
-  const fresh = input.carried === undefined;
-  const snapshot = fresh ? await db.loadBatch(batchId) : undefined;
+  const snapshot = input.carried ? undefined : await db.loadBatch(batchId);
   const state: BatchState = input.carried ?? initialState(snapshot!, now());
-  if (!fresh) state.run += 1;
   let changed = false;
   const touch = (): void => void (changed = true);
+  let toldShards = JSON.stringify(shardControl(state));
+  let balanceNextAt = 0;
 
   setHandler(progressQuery, () => toProgress(state, now()));
   setHandler(pauseSignal, () => void ((state.paused = true), touch()));
   setHandler(resumeSignal, () => void ((state.paused = false), touch()));
   setHandler(cancelSignal, () => void ((state.cancelRequested = true), touch()));
-  setHandler(fundsAddedSignal, () => void ((state.fundsAdded = true), touch()));
+  setHandler(fundsAddedSignal, () => void ((state.funds.added = true), touch()));
   setHandler(retryFailedSignal, () => void ((state.retryRequested = true), touch()));
   setHandler(approveSignal, ({ by }) => {
     // The API refuses self-approval first; the workflow keeps the rule too.
     if (state.approvedBy === undefined && by !== state.submittedBy) state.approvedBy = by;
     touch();
   });
-  setHandler(payoutParkedSignal, ({ reference }) => void (markParked(state, reference), touch()));
-
-  const syncStatus = async (status: BatchStatus = desiredStatus(state)): Promise<void> => {
-    if (state.persistedStatus === status) return;
-    await db.setBatchStatus(batchId, status);
-    state.persistedStatus = status;
-    if (settings.searchAttributes) upsertSearchAttributes([{ key: BatchStatusKey, value: status }]);
-  };
+  setHandler(payoutParkedSignal, ({ releasesSeen }) => {
+    state.funds.parkedAfterRelease = Math.max(state.funds.parkedAfterRelease, releasesSeen);
+    touch();
+  });
+  setHandler(shardEndedSignal, ({ shard }) => {
+    state.shardsRunning = state.shardsRunning.filter((n) => n !== shard);
+    touch();
+  });
 
   if (snapshot) {
     if (settings.searchAttributes) upsertSearchAttributes([{ key: BatchIdKey, value: batchId }, { key: BatchStatusKey, value: snapshot.status }]);
     const finished = snapshot.status === 'COMPLETED' || snapshot.status === 'CANCELLED';
     if (finished && !state.retryRequested) return db.finalizeBatch(batchId, snapshot.status as 'COMPLETED' | 'CANCELLED');
-    if (snapshot.approvalRequired && state.approvedBy === undefined) {
-      await syncStatus('AWAITING_APPROVAL');
-      await condition(() => state.approvedBy !== undefined || state.cancelRequested);
-      if (state.approvedBy !== undefined) await db.recordApproval(batchId, state.approvedBy);
-    }
+    await awaitApproval(snapshot.approvalRequired);
     if (!state.cancelRequested) {
       await syncStatus('RUNNING');
-      await preflightFunds();
+      await checkFunds();
+    }
+  }
+  await payAll();
+  return finish();
+
+  /** AWAITING_APPROVAL until an approver (not the submitter) approves, or the batch is cancelled. */
+  async function awaitApproval(required: boolean): Promise<void> {
+    if (!required || state.approvedBy !== undefined) return;
+    await syncStatus('AWAITING_APPROVAL');
+    showDetails();
+    await condition(() => state.approvedBy !== undefined || state.cancelRequested);
+    if (state.approvedBy !== undefined) await db.recordApproval(batchId, state.approvedBy);
+  }
+
+  /** Pre-flight: the wallet against what the batch needs. Under `wait` the batch waits for the money; under `proceed` it pays what it can. */
+  async function checkFunds(): Promise<void> {
+    const available = await availableBalance();
+    if (available === undefined || available >= state.unsentNeedMinor) return;
+    const alert = { batchId, shortfallMinor: state.unsentNeedMinor - available, availableMinor: available, neededMinor: state.unsentNeedMinor };
+    if (settings.fundsPolicy === 'wait') enterFundsWait(state, 'batch', new Date(), settings.fundsPollInitialMs);
+    else await db.noteFundsShort(alert);
+  }
+
+  /** Rounds of shards until nothing is left to move. A round that moved nothing is retried with backoff. */
+  async function payAll(): Promise<void> {
+    let idleRounds = 0;
+    let openBefore = -1;
+    for (;;) {
+      // Cleared before this round's awaits, so a signal that lands during them still wakes the wait below.
+      changed = false;
+      if (state.retryRequested) {
+        state.retryRequested = false;
+        await db.prepareRetry(batchId, 'operator');
+        await refresh(true);
+      }
+      if (state.cancelRequested && !state.cancelApplied) await applyCancel();
+      if (state.shardsRunning.length === 0) {
+        await refresh(true);
+        if (nothingOpen(state) && !state.retryRequested) return;
+        const open = openCount(state.totals);
+        idleRounds = open === openBefore ? idleRounds + 1 : 0;
+        openBefore = open;
+        if (idleRounds > 0) await sleep(Math.min(1000 * 2 ** idleRounds, 300_000));
+        if (state.funds.wait !== 'batch') await startRound();
+      }
+      await watchFunds();
+      await syncStatus();
+      await tellShards();
+      await refreshWhenDue();
+      showDetails();
+      if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (settings.batchRunMaxEvents ?? RUN_MAX_EVENTS)) await continueAsNew();
+      await condition(() => changed, untilDue());
     }
   }
 
-  /** Pre-flight: compare what the batch needs with the wallet, alert on a shortfall, wait if so configured. */
-  async function preflightFunds(): Promise<void> {
-    const { neededMinor } = await db.fundsNeeded(batchId);
+  /** Starts shards over the open payouts' rows: contiguous ranges of about equal size. */
+  async function startRound(): Promise<void> {
+    const ranges = await db.planShards(batchId, settings.shards, settings.minPayoutsPerShard);
+    state.round += 1;
+    const control = shardControl(state);
+    toldShards = JSON.stringify(control);
+    await Promise.all(
+      ranges.map(async (range, i) => {
+        const shard = i + 1;
+        try {
+          await startChild(shardWorkflow, {
+            workflowId: workflowIds.shard(batchId, shard),
+            taskQueue: settings.taskQueues.batches,
+            // Shards report their end by signal, so they outlive this run when the batch continues as new.
+            parentClosePolicy: ParentClosePolicy.ABANDON,
+            workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+            staticSummary: shardSummaryLine(batchId, shard, range),
+            ...(settings.searchAttributes ? { typedSearchAttributes: [{ key: BatchIdKey, value: batchId }] } : {}),
+            args: [{ batchId, shard, range, settings, control }],
+          });
+        } catch (err) {
+          // Still running from an earlier run of this batch: it reports its end to this workflow id all the same.
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        }
+        state.shardsRunning.push(shard);
+      }),
+    );
+    log.info('Round of shards started', { batchId, round: state.round, shards: ranges.length });
+  }
+
+  /** Cancel: shards stop starting payouts and cancel their parked ones; payouts not sent yet end cancelled. */
+  async function applyCancel(): Promise<void> {
+    state.cancelApplied = true;
+    if (awaitingFunds(state)) leaveFundsWait(state, false);
+    await syncStatus();
+    await tellShards();
+    await db.cancelPendingPayouts(batchId, 'operator');
+    await refresh(true);
+  }
+
+  /**
+   * AWAITING_FUNDS while the wallet cannot cover the parked payouts (or, under `wait`, the batch): the
+   * shards start nothing, the alert is raised with the shortfall at that moment, the balance is polled with
+   * backoff and checked at once on `fundsAdded`; once covered, parked payouts are resent (same references).
+   */
+  async function watchFunds(): Promise<void> {
+    if (!awaitingFunds(state)) {
+      if (state.cancelRequested || !parkedUnreleased(state)) return;
+      enterFundsWait(state, 'parked', new Date(), settings.fundsPollInitialMs);
+      await syncStatus();
+      await tellShards();
+    }
+    if (!state.funds.added && Date.now() < state.funds.nextCheckAt) return;
+    state.funds.added = false;
+    await refresh(true);
     const available = await availableBalance();
-    if (available === undefined || available >= neededMinor) return;
-    state.shortfallMinor = neededMinor - available;
-    state.availableMinor = available;
-    await db.raiseFundsAlert({ batchId, shortfallMinor: neededMinor - available, availableMinor: available, neededMinor });
-    state.fundsAlertRaised = true;
-    if (settings.fundsPolicy === 'wait') {
-      state.awaitingFundsSince = now();
-      await waitForFunds(async () => (await db.fundsNeeded(batchId)).neededMinor);
+    state.funds.nextCheckAt = Date.now() + state.funds.delayMs;
+    state.funds.delayMs = Math.min(state.funds.delayMs * 2, settings.fundsPollMaxMs);
+    if (available === undefined) return;
+    const needed = fundsNeededNow(state);
+    if (available >= needed) {
+      log.info('Funds cover the batch again; resuming', { batchId, available: formatKes(available) });
+      leaveFundsWait(state, true);
+      return;
+    }
+    state.funds.shortfallMinor = Math.max(needed, state.unsentNeedMinor) - available;
+    if (!state.funds.alertRaised) {
+      await db.raiseFundsAlert({ batchId, shortfallMinor: state.funds.shortfallMinor, availableMinor: available, neededMinor: state.unsentNeedMinor });
+      state.funds.alertRaised = true;
     }
   }
 
   async function availableBalance(): Promise<number | undefined> {
     try {
-      return (await pesaway.getAvailableBalance()).availableMinor;
+      const { availableMinor } = await pesaway.getAvailableBalance();
+      state.funds.availableMinor = availableMinor;
+      state.funds.availableAt = now();
+      return availableMinor;
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       log.warn('Balance unavailable', { batchId, error: err.cause?.message ?? err.message });
@@ -153,169 +265,76 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchSummary> {
     }
   }
 
-  /** AWAITING_FUNDS until the wallet covers `need()`: polls the balance with backoff, wakes at once on fundsAdded. */
-  async function waitForFunds(need: () => Promise<number>): Promise<void> {
-    let delay = settings.fundsPollInitialMs;
-    while (!state.cancelRequested) {
-      await syncStatus();
-      const [needed, available] = [await need(), await availableBalance()];
-      if (available !== undefined) {
-        state.availableMinor = available;
-        if (available >= needed) break;
-        const { neededMinor: batchNeed } = await db.fundsNeeded(batchId);
-        state.shortfallMinor = Math.max(needed, batchNeed) - available;
-        if (!state.fundsAlertRaised) {
-          await db.raiseFundsAlert({ batchId, shortfallMinor: state.shortfallMinor, availableMinor: available, neededMinor: batchNeed });
-          state.fundsAlertRaised = true;
-        }
-      }
-      state.fundsAdded = false;
-      await condition(() => state.fundsAdded || state.cancelRequested, delay);
-      delay = Math.min(delay * 2, settings.fundsPollMaxMs);
-    }
-    state.awaitingFundsSince = undefined;
-    state.fundsAlertRaised = false;
-    state.shortfallMinor = undefined;
-    await syncStatus();
+  /** Re-reads counts and amounts from PostgreSQL (the one source of them), and now and then the balance. */
+  /** `soon`: re-read again at the base interval (something just happened), whatever the backoff. */
+  async function refresh(soon: boolean): Promise<void> {
+    const moved = applySnapshot(state, await db.loadBatch(batchId));
+    scheduleRefresh(state, Date.now(), settings.progressRefreshMs, moved || soon);
   }
 
-  async function startPayout(ticket: PayoutTicket): Promise<void> {
-    markStarted(state, ticket);
-    try {
-      const child = await startChild(payoutWorkflow, {
-        workflowId: workflowIds.payout(ticket.reference),
-        taskQueue: settings.taskQueues.payouts,
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        ...(settings.searchAttributes
-          ? { typedSearchAttributes: [{ key: BatchIdKey, value: batchId }, { key: PayoutStatusKey, value: 'pending' }] }
-          : {}),
-        memo: { rowNo: ticket.rowNo, attempt: ticket.attempt, amountMinor: ticket.amountMinor, destination: ticket.maskedDestination },
-        args: [{ batchId, batchWorkflowId: workflowInfo().workflowId, ticket, taskQueues: settings.taskQueues, timing: settings.payout, searchAttributes: settings.searchAttributes }],
-      });
-      // The child's completion is recorded in this run's history anyway: no signal back is needed.
-      void child.result().then(
-        (result) => void (markEnded(state, result), touch()),
-        // Terminated or failed (an operator's doing): the database is asked where its payout stands.
-        () => void (markCarried(state, ticket.reference), touch()),
-      );
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      // Started by an earlier run: it reports to this workflow id when it ends; if it already ended, the counts catch up.
-      state.countsStale = true;
+  async function refreshWhenDue(): Promise<void> {
+    if (state.shardsRunning.length === 0) return;
+    if (Date.now() >= state.refresh.nextAt) await refresh(false);
+    if (!awaitingFunds(state) && Date.now() >= balanceNextAt) {
+      balanceNextAt = Date.now() + BALANCE_REFRESH_MS;
+      await availableBalance();
     }
   }
 
-  let startsThisRun = 0;
-  const starting = new Set<Promise<void>>();
-  let carriedPollMs = 1000;
-  let carriedPolledAt = 0;
-  for (;;) {
-    if (state.countsStale) refreshFromSnapshot(state, await db.loadBatch(batchId));
+  /** Milliseconds until the next timed step (progress re-read, balance check); undefined: only signals wake the batch. */
+  function untilDue(): number | undefined {
+    const due: number[] = [];
+    if (state.shardsRunning.length > 0) due.push(state.refresh.nextAt, ...(awaitingFunds(state) ? [] : [balanceNextAt]));
+    if (awaitingFunds(state) && !state.cancelRequested) due.push(state.funds.nextCheckAt);
+    return due.length === 0 ? undefined : Math.max(1, Math.min(...due) - Date.now());
+  }
 
-    // Payouts started before the last continue-as-new report their end to the old run: ask the database,
-    // with backoff while none of them moves.
-    const carried = carriedReferences(state);
-    if (carried.length > 0 && Date.now() - carriedPolledAt >= carriedPollMs) {
-      carriedPolledAt = Date.now();
-      const ended = await db.payoutOutcomes(carried);
-      for (const result of ended) markEnded(state, result);
-      carriedPollMs = ended.length > 0 ? 1000 : Math.min(carriedPollMs * 2, 60_000);
-      if (ended.length > 0) continue;
-    }
-
-    if (state.retryRequested) {
-      state.retryRequested = false;
-      const { retried } = await db.prepareRetry(batchId, 'operator');
-      log.info('Retrying failed payouts', { batchId, retried });
-      rewind(state);
-      refreshFromSnapshot(state, await db.loadBatch(batchId));
-    }
-
-    if (state.cancelRequested && !state.cancelApplied) {
-      await syncStatus();
-      await db.cancelPendingPayouts(batchId, 'operator');
-      for (const reference of parkedReferences(state)) {
-        await getExternalWorkflowHandle(workflowIds.payout(reference)).signal(cancelPayoutSignal);
-      }
-      state.cancelApplied = true;
-      state.buffer = [];
-      state.exhausted = true;
-      refreshFromSnapshot(state, await db.loadBatch(batchId));
-    }
-
-    if (!state.cancelRequested && parkedReferences(state).length > 0) {
-      state.awaitingFundsSince ??= now();
-      await waitForFunds(() => Promise.resolve(parkedNeedMinor(state)));
-      if (!state.cancelRequested) {
-        for (const reference of parkedReferences(state)) {
-          markReleased(state, reference);
-          await getExternalWorkflowHandle(workflowIds.payout(reference)).signal(releasePayoutSignal);
-        }
-      }
-      continue;
-    }
-
-    await syncStatus();
-    const canStart = !state.paused && !state.cancelRequested && startsThisRun < settings.maxStartsPerRun;
-    if (canStart && state.buffer.length === 0 && !state.exhausted) {
-      const page = await db.nextPendingPayouts(batchId, state.cursor, settings.pageSize);
-      if (page.length === 0) state.exhausted = true;
-      bufferPage(state, page);
-      continue;
-    }
-    // Refill in chunks (a quarter of the window at least), not one payout per finished one: each workflow
-    // task then starts many children at once and the batch keeps pace with hundreds of payouts a second.
-    const room = Math.min(
-      settings.windowSize - inFlightCount(state),
-      settings.maxStartsPerRun - startsThisRun,
-      MAX_PENDING_STARTS - starting.size,
-      state.buffer.length,
+  /** Tells every running shard the gate (paused, cancelled, holding for funds, releases) when it changed. */
+  async function tellShards(): Promise<void> {
+    const control = shardControl(state);
+    const text = JSON.stringify(control);
+    if (text === toldShards) return;
+    toldShards = text;
+    await Promise.all(
+      state.shardsRunning.map((n) =>
+        getExternalWorkflowHandle(workflowIds.shard(batchId, n))
+          .signal(shardControlSignal, control)
+          .catch((err: unknown) => log.warn('Could not reach a shard (it may have just ended)', { batchId, shard: n, error: String(err) })),
+      ),
     );
-    const chunk = Math.min(state.buffer.length, Math.max(1, Math.floor(settings.windowSize / 4)), MAX_PENDING_STARTS);
-    if (canStart && room > 0 && (room >= chunk || inFlightCount(state) === 0)) {
-      for (const ticket of state.buffer.splice(0, room)) {
-        const started = startPayout(ticket).finally(() => {
-          starting.delete(started);
-          touch();
-        });
-        starting.add(started);
-      }
-      startsThisRun += room;
-      continue;
-    }
-
-    if (state.exhausted && state.buffer.length === 0 && inFlightCount(state) === 0) {
-      // The database has the last word: rows still pending (e.g. a retry whose answer was lost) are read
-      // again from the start; rows still moving belong to payout workflows of an earlier run.
-      const open = await db.countOpen(batchId);
-      if (open.pending === 0 && open.moving === 0) break;
-      if (open.pending > 0) {
-        if (state.cancelRequested) await db.cancelPendingPayouts(batchId, 'operator');
-        else rewind(state);
-        continue;
-      }
-      changed = false;
-      await condition(() => changed, '30 seconds');
-      state.countsStale = true;
-      continue;
-    }
-
-    if (startsThisRun >= settings.maxStartsPerRun || workflowInfo().continueAsNewSuggested) {
-      await Promise.all(starting); // every child start confirmed before this run hands over
-      await condition(allHandlersFinished);
-      markAllCarried(state);
-      await continueAsNew<typeof batchWorkflow>({ batchId, settings, carried: state });
-    }
-
-    changed = false;
-    const carriedLeft = carriedReferences(state).length > 0;
-    await condition(() => changed, carriedLeft ? Math.max(1, carriedPollMs - (Date.now() - carriedPolledAt)) : undefined);
   }
 
-  const end = state.cancelRequested ? 'CANCELLED' : 'COMPLETED';
-  const summary = await db.finalizeBatch(batchId, end);
-  state.persistedStatus = end;
-  if (settings.searchAttributes) upsertSearchAttributes([{ key: BatchStatusKey, value: end }]);
-  return summary;
+  async function syncStatus(status: BatchStatus = desiredStatus(state)): Promise<void> {
+    if (state.persistedStatus === status) return;
+    await db.setBatchStatus(batchId, status);
+    state.persistedStatus = status;
+    if (settings.searchAttributes) upsertSearchAttributes([{ key: BatchStatusKey, value: status }]);
+    showDetails();
+  }
+
+  function showDetails(): void {
+    setCurrentDetails(batchDetails(toProgress(state, now()), { apiUrl: settings.apiUrl }));
+  }
+
+  /**
+   * Hands over to a new run with everything it knew; shards keep running and report to the workflow id.
+   * The closing run drops its BatchStatus, so `BatchStatus="RUNNING"` finds live runs only.
+   */
+  async function continueAsNew(): Promise<never> {
+    await condition(allHandlersFinished);
+    const typedSearchAttributes = settings.searchAttributes ? [{ key: BatchIdKey, value: batchId }, { key: BatchStatusKey, value: state.persistedStatus }] : undefined;
+    if (settings.searchAttributes) upsertSearchAttributes([{ key: BatchStatusKey, value: null }]);
+    const next = makeContinueAsNewFunc<typeof batchWorkflow>(typedSearchAttributes ? { typedSearchAttributes } : {});
+    return next({ batchId, settings, carried: { ...state, run: state.run + 1 } });
+  }
+
+  async function finish(): Promise<BatchSummary> {
+    const end = state.cancelRequested ? 'CANCELLED' : 'COMPLETED';
+    const summary = await db.finalizeBatch(batchId, end);
+    state.persistedStatus = end;
+    await refresh(true);
+    if (settings.searchAttributes) upsertSearchAttributes([{ key: BatchStatusKey, value: end }]);
+    showDetails();
+    return summary;
+  }
 }

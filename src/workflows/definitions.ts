@@ -1,17 +1,16 @@
 /**
- * Signals and queries, defined once and shared by workflows and clients (API, CLI, other systems).
+ * Signals, queries and workflow ids, defined once and shared by workflows and clients (API, CLI, other systems).
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { SettlementResult } from '../domain/settlement.js';
-import type { PayoutStatus } from '../domain/payout-status.js';
-import type { Progress } from './types.js';
+import type { Progress, ShardControl, ShardSummary } from './types.js';
 
 export const workflowIds = {
   batch: (batchId: string): string => `batch/${batchId}`,
-  payout: (reference: string): string => `payout/${reference}`,
+  /** Shard `n` (1-based) of a batch: pays a contiguous range of its rows. */
+  shard: (batchId: string, n: number): string => `batch/${batchId}/${n}`,
 };
 
-// Batch workflow
+// Batch workflow: asked by operators and other systems.
 export const progressQuery = defineQuery<Progress>('progress');
 export const pauseSignal = defineSignal<[{ by: string }]>('pause');
 export const resumeSignal = defineSignal<[{ by: string }]>('resume');
@@ -19,19 +18,12 @@ export const cancelSignal = defineSignal<[{ by: string }]>('cancel');
 export const fundsAddedSignal = defineSignal<[{ by: string }]>('fundsAdded');
 export const approveSignal = defineSignal<[{ by: string }]>('approve');
 export const retryFailedSignal = defineSignal<[{ by: string }]>('retryFailed');
-/** From a payout child: PesaWay said 455.001; it waits for `releasePayout` (same reference) or `cancelPayout`. */
-export const payoutParkedSignal = defineSignal<[{ reference: string }]>('payoutParked');
 
-// Payout workflow
-/**
- * A final answer from PesaWay's callback. The receiver records it in PostgreSQL first (forward-only) and
- * says where the record now stands, so the workflow need not write it again.
- */
-export interface SettlementNotice {
-  result: SettlementResult;
-  recordedStatus?: PayoutStatus | undefined;
-}
-export const settlementSignal = defineSignal<[SettlementNotice]>('settlement');
-export const releasePayoutSignal = defineSignal('releasePayout');
-export const cancelPayoutSignal = defineSignal('cancelPayout');
-export const payoutStatusQuery = defineQuery<string>('status');
+// Batch workflow: told by its shards.
+/** A shard's payout met 455.001 after the `releasesSeen`-th release: the batch waits for funds. */
+export const payoutParkedSignal = defineSignal<[{ shard: number; releasesSeen: number }]>('payoutParked');
+/** A shard has nothing left to move in its range. */
+export const shardEndedSignal = defineSignal<[ShardSummary]>('shardEnded');
+
+// Shard workflow: told by its batch.
+export const shardControlSignal = defineSignal<[ShardControl]>('shardControl');

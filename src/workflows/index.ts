@@ -1,3 +1,3 @@
 // The workflows the worker registers. Workflow code only: activities are referenced by type.
 export { batchWorkflow } from './batch.js';
-export { payoutWorkflow } from './payout.js';
+export { shardWorkflow } from './shard.js';

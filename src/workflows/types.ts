@@ -3,32 +3,32 @@
  * phone or account numbers stay in PostgreSQL (claim check) and are read by activities when needed.
  */
 import type { BatchStatus } from '../domain/batch-status.js';
-import type { MinorUnits } from '../domain/money.js';
-import type { PayoutStatus } from '../domain/payout-status.js';
 import type { Channel } from '../domain/channel.js';
+import type { MinorUnits } from '../domain/money.js';
+import type { PayoutEnd } from '../domain/payout-outcome.js';
+import type { Amounts, Counts } from '../domain/tally.js';
 
 export interface TaskQueues {
-  /** Batch workflows: few, long-lived, and kept on their own worker so a burst of payouts never delays them. */
+  /** Batch and shard workflows. */
   batches: string;
-  /** Payout workflows. */
-  payouts: string;
-  /** Database activities. */
+  /** Database activities of the batch and its shards. */
   db: string;
-  /** PesaWay activities; the worker rate-limits this queue for all workers together. */
+  /** The payout activity and balance checks: every PesaWay call. The worker rate-limits this queue for all workers together. */
   pesaway: string;
 }
 
 export interface PayoutTiming {
-  /** How long to wait for the result callback before polling the transaction query. */
+  /**
+   * How long one attempt of a payout activity waits for its result callback (its start-to-close timeout).
+   * Must exceed PESAWAY_TIMEOUT_MS: a send cut short is resent under the same reference.
+   */
   callbackWaitMs: number;
+  /** Backoff between attempts after a callback wait ran out: each later attempt queries PesaWay (the poll). */
   pollInitialMs: number;
   pollMaxMs: number;
-  /** After this long without a final answer the payout ends `unresolved` (never resent). */
+  /** After this long without a final answer the payout ends `unresolved` (never resent): the activity's schedule-to-close. */
   settleDeadlineMs: number;
-  /**
-   * Longest a single PesaWay activity attempt may take before Temporal retries it (with the same reference).
-   * Above the client's own timeout; it bounds the pause after a worker crash.
-   */
+  /** Longest a balance check may take before Temporal retries it. */
   pesawayAttemptTimeoutMs: number;
 }
 
@@ -36,71 +36,59 @@ export type FundsPolicy = 'proceed' | 'wait';
 
 export interface BatchSettings {
   taskQueues: TaskQueues;
-  /**
-   * Write BatchId / BatchStatus / PayoutStatus search attributes. They must be registered on the namespace
-   * (the dev stack and compose do it); switch off where they cannot be, or every workflow task would fail.
-   */
+  /** Write BatchId / BatchStatus search attributes (registered on the namespace by the dev stack and compose). */
   searchAttributes: boolean;
-  /** Payouts in flight at once (children started and not yet settled). */
+  /** Most shard workflows a batch runs at once; each pays a contiguous range of rows. */
+  shards: number;
+  /** A shard is only worth it for at least this many payouts. */
+  minPayoutsPerShard: number;
+  /** Payout activities each shard keeps in flight. */
   windowSize: number;
-  /** Payouts read per database page. */
+  /** Payouts a shard reads per database page. */
   pageSize: number;
-  /** Continue-as-new after starting this many payouts in one run (bounds history size). */
+  /** A shard continues as new after starting this many payouts in one run (bounds its history). */
   maxStartsPerRun: number;
+  /** The batch workflow continues as new past this many history events in one run (default 8,000). */
+  batchRunMaxEvents?: number | undefined;
+  /** How often the batch re-reads its counts from PostgreSQL while payouts move (backs off while nothing changes). */
+  progressRefreshMs: number;
   /** `proceed`: pay what the wallet covers, park on 455.001. `wait`: start only when the wallet covers the batch. */
   fundsPolicy: FundsPolicy;
   fundsPollInitialMs: number;
   fundsPollMaxMs: number;
   payout: PayoutTiming;
+  /** Public address of the HTTP API, for links in the Web UI's details (optional). */
+  apiUrl?: string | undefined;
 }
 
-/** One payout as the batch hands it to its child workflow. */
+/** Rows `fromRow`..`toRow` (inclusive) of a batch: what one shard pays. */
+export interface RowRange {
+  fromRow: number;
+  toRow: number;
+}
+
+/** One payout as a shard reads it from PostgreSQL: what it needs to start (and label) its activity. */
 export interface PayoutTicket {
   reference: string;
   rowNo: number;
   attempt: number;
   channel: Channel;
   amountMinor: MinorUnits;
-  feeEstimateMinor: MinorUnits;
   /** `2547*****678` or a masked account number. */
   maskedDestination: string;
 }
 
-export interface PayoutInput {
-  batchId: string;
-  batchWorkflowId: string;
-  ticket: PayoutTicket;
-  taskQueues: TaskQueues;
-  timing: PayoutTiming;
-  searchAttributes: boolean;
-}
+export type { PayoutEnd, PayoutOutcome } from '../domain/payout-outcome.js';
+export type { Counts } from '../domain/tally.js';
 
-/** Final states a payout workflow reports to its batch. */
-export type PayoutEnd = Extract<PayoutStatus, 'succeeded' | 'failed' | 'rejected' | 'cancelled' | 'unresolved'>;
-
-export interface PayoutResult {
-  reference: string;
-  rowNo: number;
-  status: PayoutEnd;
-  amountMinor: MinorUnits;
-  transactionId?: string | undefined;
-  resultCode?: number | undefined;
-  reason?: string | undefined;
-}
-
-/**
- * A batch's payouts (current attempts) by where they stand. `inFlight` counts payout workflows running
- * now (including `awaitingFunds`, parked on 455.001); `pending` those not started yet.
- */
-export interface Counts {
-  pending: number;
-  inFlight: number;
-  awaitingFunds: number;
-  succeeded: number;
-  failed: number;
-  rejected: number;
-  cancelled: number;
-  unresolved: number;
+/** What a batch tells its shards; the whole gate every time, so a late or repeated signal is harmless. */
+export interface ShardControl {
+  paused: boolean;
+  cancelled: boolean;
+  /** The wallet ran dry: start nothing until the batch releases. */
+  holdForFunds: boolean;
+  /** Incremented at each release: payouts parked before it are resent (same references). */
+  fundsReleases: number;
 }
 
 export interface Progress {
@@ -109,13 +97,19 @@ export interface Progress {
   paused: boolean;
   cancelRequested: boolean;
   counts: Counts;
-  amounts: { totalMinor: MinorUnits; succeededMinor: MinorUnits; failedMinor: MinorUnits; pendingMinor: MinorUnits };
+  amounts: Amounts;
   /** Money missing to finish the batch while AWAITING_FUNDS. */
   shortfallMinor: MinorUnits | undefined;
+  /** The wallet's available balance when last read (`availableAt`). */
   availableMinor: MinorUnits | undefined;
+  availableAt: string | undefined;
   startedAt: string;
   updatedAt: string;
+  /** When the counts were read from PostgreSQL. */
+  countsAt: string | undefined;
   awaitingFundsSince: string | undefined;
+  /** Shard workflows running now. */
+  shardsRunning: number;
   /** How many times this batch continued as new (its history is cut into runs). */
   run: number;
 }
@@ -124,6 +118,14 @@ export interface BatchSummary {
   batchId: string;
   status: BatchStatus;
   counts: Counts;
-  amounts: Progress['amounts'];
+  amounts: Amounts;
   finishedAt: string;
+}
+
+export interface ShardSummary {
+  shard: number;
+  started: number;
+  ended: Record<PayoutEnd, number>;
+  parkings: number;
+  runs: number;
 }

@@ -185,7 +185,7 @@ describe('HTTP API end to end (real Temporal, PostgreSQL, sandbox)', () => {
     const batch = await waitFor('api-orphan', 'COMPLETED');
     expect(batch.progress?.counts).toMatchObject({ succeeded: 1 });
     const stored = await engine.db.pool.query(`SELECT outcome FROM callbacks WHERE reference = $1`, [reference]);
-    expect(stored.rows).toEqual([{ outcome: 'signalled' }]);
+    expect(stored.rows).toEqual([{ outcome: 'completed' }]);
     expect(await delivery.sweep(0)).toBe(0); // delivered callbacks are not swept again
   });
 

@@ -223,6 +223,22 @@ describe('disburse API commands (real child processes, real stack)', () => {
     expect(toStdout).toMatchObject({ code: 0, stdout: csv, stderr: '' });
     const errorsCsv = await disburse(['report', 'cli-fail', '--errors'], env);
     expect(errorsCsv.stdout.trim().split('\n')).toHaveLength(1);
+
+    // The failed payout needs a person: `attention` lists it across batches, `payout` tells its story.
+    const failedReference = lines.find((l) => l.includes(',failed,'))!.split(',')[3]!;
+    const attention = await disburse(['attention', '--status', 'failed'], env);
+    expect(attention.code).toBe(0);
+    expect(attention.stdout).toContain('disburse retry-failed <batch>');
+    expect(attention.stdout).toMatch(new RegExp(`${failedReference}\\s+cli-fail\\s+2\\s+KES 700.00`));
+    const story = await disburse(['payout', failedReference.toLowerCase()], env);
+    expect(story.code).toBe(0);
+    expect(story.stdout).toContain(`${failedReference}  failed  KES 700.00 to 2547*****404 (MPESA)`);
+    expect(story.stdout).toContain('batch cli-fail, row 2');
+    for (const step of ['sent to PesaWay', 'accepted by PesaWay (200.001)', 'result callback received', 'failed at PesaWay']) expect(story.stdout).toContain(step);
+    expect(story.stdout).not.toContain(TEST_PHONES.unregistered);
+    const asJson = onlyJson<{ payout: { reference: string }; timeline: unknown[] }>(await disburse(['payout', failedReference, '--json'], env));
+    expect(asJson.payout.reference).toBe(failedReference);
+    expect((await disburse(['payout', 'nope'], env)).code).toBe(2);
   });
 
   it('exit codes: 4 for a role that may not, 2 without a key or for an unknown batch, 3 when the API is unreachable, 1 for a wrong state', async () => {

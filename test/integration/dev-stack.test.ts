@@ -72,7 +72,7 @@ describe('embedded development stack', () => {
 
       const connection = await Connection.connect({ address: stack.temporalAddress });
       const attrs = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
-      expect(Object.keys(attrs.customAttributes ?? {})).toEqual(expect.arrayContaining(['BatchId', 'BatchStatus', 'PayoutStatus']));
+      expect(Object.keys(attrs.customAttributes ?? {})).toEqual(expect.arrayContaining(['BatchId', 'BatchStatus']));
       // A workflow started before a restart must still be there after it (persistent SQLite file).
       const client = new Client({ connection });
       await client.workflow.start('persistenceProbe', { taskQueue: 'nobody-polls', workflowId: 'persist-me' });

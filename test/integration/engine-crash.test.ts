@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getProgress, startBatch } from '../../src/client/batches.js';
+import { startBatch } from '../../src/client/batches.js';
 import { type Engine, startEngine } from '../support/engine.js';
 import { assertForwardOnly } from '../support/history-checks.js';
 import { assertMoneyInvariants } from '../support/invariants.js';
@@ -17,24 +17,31 @@ function kill(child: ChildProcess): Promise<void> {
 describe('scenario 3: the worker process is SIGKILLed twice mid-batch', () => {
   let engine: Engine;
   beforeAll(async () => {
-    engine = await startEngine({ workers: 'none', sandbox: { settleDelayMs: { min: 100, max: 600 }, faults: { latencyMs: { min: 20, max: 80 } } } });
+    // 40 sends a second over 400 rows: about ten seconds of sending, so both kills land mid-batch.
+    engine = await startEngine({ workers: 'none', ratePerSecond: 40, sandbox: { settleDelayMs: { min: 100, max: 600 }, faults: { latencyMs: { min: 20, max: 80 } } } });
   });
   afterAll(async () => engine?.stop());
 
   it('completes after restarts and pays nothing twice', async () => {
-    const total = 150;
+    const total = 400;
     await engine.ingest(payrollCsv(payrollRows(total, { phone: (i) => `2547${70_000_000 + i}` })), { batchId: 'crash-3' });
     const { handle } = await startBatch(engine.temporal.client, 'crash-3', engine.settings);
-    const succeeded = async (): Promise<number> => (await getProgress(engine.temporal.client, 'crash-3').catch(() => undefined))?.counts.succeeded ?? 0;
+    // Counted in PostgreSQL: a progress query would wait for a worker while none runs.
+    const succeeded = async (): Promise<number> => {
+      const { rows } = await engine.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM payouts WHERE batch_id = 'crash-3' AND is_current AND status = 'succeeded'`);
+      return rows[0]?.n ?? 0;
+    };
 
     let worker = engine.spawnWorkerProcess();
-    await eventually(async () => ((await succeeded()) >= 20 ? true : undefined), '20 payouts before the first kill', 90_000);
+    await eventually(async () => ((await succeeded()) >= 60 ? true : undefined), '60 payouts before the first kill', 90_000);
     await kill(worker);
     const atFirstKill = await succeeded();
+    expect(atFirstKill).toBeLessThan(total);
 
     worker = engine.spawnWorkerProcess();
-    await eventually(async () => ((await succeeded()) >= atFirstKill + 30 ? true : undefined), '30 more payouts before the second kill', 120_000);
+    await eventually(async () => ((await succeeded()) >= atFirstKill + 100 ? true : undefined), '100 more payouts before the second kill', 120_000);
     await kill(worker);
+    expect(await succeeded()).toBeLessThan(total);
 
     worker = engine.spawnWorkerProcess();
     const summary = await handle.result();

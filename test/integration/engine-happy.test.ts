@@ -6,6 +6,7 @@ import { assertMoneyInvariants } from '../support/invariants.js';
 import { payrollCsv, payrollRows, sumMinor } from '../support/payroll.js';
 import { recordHistories } from '../support/replay-fixtures.js';
 import { workflowIds } from '../../src/workflows/definitions.js';
+import { batchHistoryCost } from '../../src/temporal/history-cost.js';
 
 describe('scenario 1: a 200-payout batch, happy path', () => {
   let engine: Engine;
@@ -36,12 +37,19 @@ describe('scenario 1: a 200-payout batch, happy path', () => {
     const queries = Object.values(stats['mobileQuery'] ?? {}).reduce((a, b) => a + b, 0);
     expect(sends).toBe(200);
     expect(queries / 200).toBeLessThanOrEqual(0.2);
-    expect(engine.callbackStats.signalled).toBeGreaterThanOrEqual(180);
+    expect(engine.callbackStats.completed).toBeGreaterThanOrEqual(180);
     process.stderr.write(`scenario 1: sends/payout=${sends / 200} queries/payout=${queries / 200} callbacks=${JSON.stringify(engine.callbackStats)}\n`);
 
     const batch = await engine.db.pool.query('SELECT status, finished_at FROM batches WHERE id = $1', ['happy-200']);
     expect(batch.rows[0]).toMatchObject({ status: 'COMPLETED', finished_at: expect.any(Date) });
-    await recordHistories(engine.temporal.client, 'happy', [workflowIds.batch('happy-200'), workflowIds.payout(records[0]!.reference)]);
+    // What it cost in Temporal, from the fetched histories of the batch and its shards.
+    const cost = await batchHistoryCost(engine.temporal.client, 'happy-200');
+    process.stderr.write(`scenario 1: ${JSON.stringify(cost)} events/payout=${cost.events / 200} actions/payout=${cost.actions / 200}\n`);
+    expect(cost.shardRuns).toBeGreaterThanOrEqual(1);
+    // A small batch pays its four shards' fixed cost over 50 payouts each; the 5,000-payout scenario holds it to 5.
+    expect(cost.events / 200).toBeLessThanOrEqual(6);
+    expect(cost.actions / 200).toBeLessThanOrEqual(1.5);
+    await recordHistories(engine.temporal.client, 'happy', [workflowIds.batch('happy-200'), workflowIds.shard('happy-200', 1)]);
   });
 
   it('returns the existing run when the same batch is started again', async () => {

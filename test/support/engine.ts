@@ -80,9 +80,12 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const settings: BatchSettings = {
     taskQueues,
     searchAttributes: true,
+    shards: 4,
+    minPayoutsPerShard: 50,
     windowSize: 50,
     pageSize: 25,
     maxStartsPerRun: 500,
+    progressRefreshMs: 500,
     fundsPolicy: 'proceed',
     fundsPollInitialMs: 1000,
     fundsPollMaxMs: 5000,
@@ -135,7 +138,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
           resultsUrl: (reference) => resultsUrl(callbackBaseUrl, CALLBACK_SECRET, reference),
         }),
         workflowBundle: { codePath: inject('workflowBundlePath') },
-        workflowConcurrency: 50,
+        workflowConcurrency: 20,
         dbConcurrency: 20,
         pesawayConcurrency: 50,
         pesawayRatePerSecond: ratePerSecond,
@@ -170,7 +173,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../src/worker/main.ts', import.meta.url))], {
         env: {
           ...process.env,
-          LOG_LEVEL: 'warn',
+          LOG_LEVEL: process.env['WORKER_LOG_LEVEL'] ?? 'warn',
           DATABASE_URL: db.url,
           TEMPORAL_ADDRESS: temporal.address,
           TASK_QUEUE_PREFIX: taskQueues.db.replace(/-db$/, ''),
@@ -183,7 +186,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
           CALLBACK_SECRET,
           WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
         },
-        stdio: ['ignore', 'ignore', 'pipe'],
+        stdio: process.env['WORKER_OUTPUT'] ? 'inherit' : ['ignore', 'ignore', 'pipe'],
       });
       children.add(child);
       child.once('exit', () => children.delete(child));

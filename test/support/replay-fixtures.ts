@@ -23,7 +23,7 @@ export async function recordHistories(client: Client, scenario: string, workflow
     let n = 0;
     for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
       const history = await client.workflow.getHandle(workflowId, run.runId).fetchHistory();
-      const name = `${scenario}--${workflowId.replace('/', '_')}--${n++}.binpb`;
+      const name = `${scenario}--${encodeURIComponent(workflowId)}--${n++}.binpb`;
       await writeFile(join(HISTORIES_DIR, name), History.encode(history).finish());
     }
   }
@@ -40,7 +40,7 @@ export async function loadRecordedHistories(): Promise<RecordedHistory[]> {
   return Promise.all(
     files.map(async (file) => ({
       file,
-      workflowId: file.split('--')[1]!.replace('_', '/'),
+      workflowId: decodeURIComponent(file.split('--')[1]!),
       history: History.decode(await readFile(join(HISTORIES_DIR, file))),
     })),
   );

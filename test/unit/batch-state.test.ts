@@ -1,118 +1,126 @@
 import { describe, expect, it } from 'vitest';
-import type { BatchSnapshot } from '../../src/activities/types.js';
-import { PAYOUT_STATUSES, type PayoutStatus } from '../../src/domain/payout-status.js';
+import type { BatchSnapshot } from '../../src/activities/index.js';
+import type { PayoutStatus } from '../../src/domain/payout-status.js';
+import { emptyTotals } from '../../src/domain/tally.js';
 import {
-  bufferPage,
-  carriedReferences,
-  countsFrom,
-  markAllCarried,
+  applySnapshot,
   desiredStatus,
+  enterFundsWait,
+  fundsNeededNow,
   initialState,
-  markEnded,
-  markParked,
-  markReleased,
-  markStarted,
-  parkedNeedMinor,
-  parkedReferences,
+  leaveFundsWait,
+  nothingOpen,
+  parkedUnreleased,
+  scheduleRefresh,
+  shardControl,
   toProgress,
 } from '../../src/workflows/batch-state.js';
-import type { PayoutTicket } from '../../src/workflows/types.js';
 
-const statuses = (partial: Partial<Record<PayoutStatus, number>>): Record<PayoutStatus, number> =>
-  ({ ...Object.fromEntries(PAYOUT_STATUSES.map((s) => [s, 0])), ...partial }) as Record<PayoutStatus, number>;
+/** A snapshot whose payouts stand at the given statuses, each KES 100.00. */
+function snapshot(at: Partial<Record<PayoutStatus, number>>, over: Partial<BatchSnapshot> = {}): BatchSnapshot {
+  const totals = emptyTotals();
+  for (const [status, n] of Object.entries(at) as Array<[PayoutStatus, number]>) {
+    totals.counts[status] = n;
+    totals.amounts[status] = n * 100_00;
+  }
+  return {
+    batchId: 'b1',
+    status: 'CREATED',
+    approvalRequired: false,
+    approvedBy: undefined,
+    submittedBy: 'alice',
+    totals,
+    unsentNeedMinor: (at.pending ?? 0) * 100_00,
+    parkedNeedMinor: (at.awaiting_funds ?? 0) * 100_00,
+    at: '2026-12-01T08:00:00.000Z',
+    ...over,
+  };
+}
 
-const snapshot = (over: Partial<BatchSnapshot> = {}): BatchSnapshot => ({
-  batchId: 'b1',
-  status: 'CREATED',
-  approvalRequired: false,
-  approvedBy: undefined,
-  submittedBy: 'alice',
-  statusCounts: statuses({ pending: 3 }),
-  totalMinor: 600_00,
-  succeededMinor: 0,
-  failedMinor: 0,
-  otherEndedMinor: 0,
-  ...over,
+describe('batch state: counts come from PostgreSQL snapshots only', () => {
+  it('shows the snapshot as counts and amounts, unresolved money included', () => {
+    const state = initialState(snapshot({ pending: 2, accepted: 1, awaiting_funds: 1, succeeded: 3, unresolved: 1 }), '2026-12-01T08:00:00.000Z');
+    const p = toProgress(state, '2026-12-01T08:00:05.000Z');
+    expect(p.counts).toEqual({ pending: 2, inFlight: 2, awaitingFunds: 1, succeeded: 3, failed: 0, rejected: 0, cancelled: 0, unresolved: 1 });
+    expect(p.amounts).toMatchObject({ totalMinor: 800_00, succeededMinor: 300_00, unresolvedMinor: 100_00, pendingMinor: 400_00 });
+    expect(p.countsAt).toBe('2026-12-01T08:00:00.000Z');
+  });
+
+  it('replaces counts with each new snapshot (a restarted worker can never make them go backwards by counting itself)', () => {
+    const state = initialState(snapshot({ pending: 5 }), 't0');
+    expect(applySnapshot(state, snapshot({ pending: 2, succeeded: 3 }))).toBe(true);
+    expect(toProgress(state, 't1').counts.succeeded).toBe(3);
+    expect(applySnapshot(state, snapshot({ pending: 2, succeeded: 3 }))).toBe(false);
+    expect(nothingOpen(state)).toBe(false);
+    applySnapshot(state, snapshot({ succeeded: 4, failed: 1 }));
+    expect(nothingOpen(state)).toBe(true);
+  });
+
+  it('re-reads at the base interval while payouts move and backs off to a minute while none does', () => {
+    const state = initialState(snapshot({ pending: 1 }), 't0');
+    scheduleRefresh(state, 0, 500, false);
+    expect(state.refresh.nextAt).toBe(500);
+    scheduleRefresh(state, 500, 500, false);
+    scheduleRefresh(state, 1500, 500, false);
+    expect(state.refresh.delayMs).toBe(2000);
+    for (let i = 0; i < 20; i++) scheduleRefresh(state, 0, 500, false);
+    expect(state.refresh.delayMs).toBe(60_000);
+    scheduleRefresh(state, 10_000, 500, true);
+    expect(state.refresh.nextAt).toBe(10_500);
+  });
 });
 
-const ticket = (rowNo: number, amountMinor = 200_00): PayoutTicket => ({
-  reference: `REF${rowNo}`,
-  rowNo,
-  attempt: 1,
-  channel: 'MPESA',
-  amountMinor,
-  feeEstimateMinor: 12_00,
-  maskedDestination: '2547*****678',
+describe('batch state: waiting for funds', () => {
+  it('waits for parked payouts only after a shard reports one parked since the latest release', () => {
+    const state = initialState(snapshot({ pending: 3 }), 't0');
+    expect(parkedUnreleased(state)).toBe(false);
+    state.funds.parkedAfterRelease = 0;
+    expect(parkedUnreleased(state)).toBe(true);
+    enterFundsWait(state, 'parked', new Date('2026-12-01T08:00:00Z'), 1000);
+    expect(desiredStatus(state)).toBe('AWAITING_FUNDS');
+    expect(shardControl(state)).toEqual({ paused: false, cancelled: false, holdForFunds: true, fundsReleases: 0 });
+    leaveFundsWait(state, true);
+    // The release tells shards to resend what parked before it; a report from before the release no longer counts.
+    expect(shardControl(state)).toEqual({ paused: false, cancelled: false, holdForFunds: false, fundsReleases: 1 });
+    expect(parkedUnreleased(state)).toBe(false);
+    expect(desiredStatus(state)).toBe('RUNNING');
+  });
+
+  it('needs the parked money while payouts are parked and the unsent money while the whole batch waits', () => {
+    const state = initialState(snapshot({ pending: 4, awaiting_funds: 2 }), 't0');
+    enterFundsWait(state, 'parked', new Date(), 1000);
+    expect(fundsNeededNow(state)).toBe(200_00);
+    leaveFundsWait(state, false);
+    enterFundsWait(state, 'batch', new Date(), 1000);
+    expect(fundsNeededNow(state)).toBe(400_00);
+    // A cancel ends the wait without a release: nothing parked is resent.
+    leaveFundsWait(state, false);
+    expect(state.funds.releases).toBe(0);
+  });
+
+  it('raises the alert again on the next wait: the flag is reset when a wait ends', () => {
+    const state = initialState(snapshot({ pending: 1 }), 't0');
+    enterFundsWait(state, 'parked', new Date(), 1000);
+    state.funds.alertRaised = true;
+    state.funds.shortfallMinor = 50_00;
+    expect(toProgress(state, 't1').shortfallMinor).toBe(50_00);
+    leaveFundsWait(state, true);
+    expect(state.funds.alertRaised).toBe(false);
+    expect(toProgress(state, 't2').shortfallMinor).toBeUndefined();
+    enterFundsWait(state, 'parked', new Date(), 1000);
+    expect(state.funds.alertRaised).toBe(false);
+  });
 });
 
-describe('batch workflow state', () => {
-  it('tracks a payout from start to end, in counts and amounts', () => {
-    const s = initialState(snapshot(), '2026-11-28T00:00:00Z');
-    bufferPage(s, [ticket(1), ticket(2)]);
-    expect(s.cursor).toBe(2);
-    for (const t of s.buffer.splice(0)) markStarted(s, t);
-    expect(s.counts).toMatchObject({ pending: 1, inFlight: 2 });
-    bufferPage(s, [ticket(2), ticket(3)]); // a payout already in flight is not buffered again
-    expect(s.buffer.map((t) => t.rowNo)).toEqual([3]);
-
-    markEnded(s, { reference: 'REF1', rowNo: 1, status: 'succeeded', amountMinor: 200_00 });
-    markEnded(s, { reference: 'REF2', rowNo: 2, status: 'failed', amountMinor: 200_00 });
-    expect(s.counts).toMatchObject({ pending: 1, inFlight: 0, succeeded: 1, failed: 1 });
-    expect(toProgress(s, 'now').amounts).toEqual({ totalMinor: 600_00, succeededMinor: 200_00, failedMinor: 200_00, pendingMinor: 200_00 });
-  });
-
-  it('counts an end only once, and marks unknown references for a database refresh', () => {
-    const s = initialState(snapshot(), 'now');
-    markStarted(s, ticket(1));
-    const end = { reference: 'REF1', rowNo: 1, status: 'succeeded' as const, amountMinor: 200_00 };
-    markEnded(s, end);
-    markEnded(s, end); // a duplicated signal
-    expect(s.counts.succeeded).toBe(1);
-    expect(s.succeededMinor).toBe(200_00);
-    expect(s.countsStale).toBe(true);
-  });
-
-  it('parks and releases payouts on 455.001 and knows what they need', () => {
-    const s = initialState(snapshot(), 'now');
-    markStarted(s, ticket(1, 100_00));
-    markStarted(s, ticket(2, 300_00));
-    markParked(s, 'REF1');
-    markParked(s, 'REF2');
-    markParked(s, 'REF2');
-    expect(s.counts.awaitingFunds).toBe(2);
-    expect(parkedReferences(s)).toEqual(['REF1', 'REF2']);
-    expect(parkedNeedMinor(s)).toBe(100_00 + 12_00 + 300_00 + 12_00);
-    s.awaitingFundsSince = 'now';
-    expect(desiredStatus(s)).toBe('AWAITING_FUNDS');
-    markReleased(s, 'REF1');
-    expect(s.counts.awaitingFunds).toBe(1);
-    markEnded(s, { reference: 'REF2', rowNo: 2, status: 'cancelled', amountMinor: 300_00 });
-    expect(s.counts).toMatchObject({ awaitingFunds: 0, inFlight: 1, cancelled: 1 });
-  });
-
-  it('after continue-as-new, payouts in flight are carried until the database reports their end', () => {
-    const s = initialState(snapshot(), 'now');
-    markStarted(s, ticket(1));
-    markStarted(s, ticket(2));
-    markAllCarried(s);
-    expect(carriedReferences(s)).toEqual(['REF1', 'REF2']);
-    markEnded(s, { reference: 'REF1', rowNo: 1, status: 'unresolved', amountMinor: 200_00 });
-    expect(carriedReferences(s)).toEqual(['REF2']);
-    expect(s.counts).toMatchObject({ inFlight: 1, unresolved: 1 });
-  });
-
-  it('shows the status an operator expects', () => {
-    const s = initialState(snapshot(), 'now');
-    expect(desiredStatus(s)).toBe('RUNNING');
-    s.paused = true;
-    expect(desiredStatus(s)).toBe('PAUSED');
-    s.cancelRequested = true;
-    expect(desiredStatus(s)).toBe('CANCELLING');
-  });
-
-  it('derives pending from the database, minus what this run has in flight', () => {
-    expect(countsFrom(statuses({ pending: 5, submitting: 2, accepted: 3, succeeded: 7 }), 4, 1)).toEqual({
-      pending: 6, inFlight: 4, awaitingFunds: 1, succeeded: 7, failed: 0, rejected: 0, cancelled: 0, unresolved: 0,
-    });
+describe('batch state: status', () => {
+  it('puts cancelling before funds, funds before paused', () => {
+    const state = initialState(snapshot({ pending: 1 }), 't0');
+    state.paused = true;
+    expect(desiredStatus(state)).toBe('PAUSED');
+    enterFundsWait(state, 'parked', new Date(), 1000);
+    expect(desiredStatus(state)).toBe('AWAITING_FUNDS');
+    state.cancelRequested = true;
+    expect(desiredStatus(state)).toBe('CANCELLING');
+    expect(shardControl(state)).toMatchObject({ paused: true, cancelled: true });
   });
 });

@@ -16,7 +16,7 @@ import type { ApiDeps } from '../deps.js';
 import { Problem, problems } from '../problem.js';
 import { batchProgress } from '../progress.js';
 import { batchIdParam, problemResponses } from '../schemas.js';
-import { batchView } from '../views.js';
+import { batchSummaryLine, batchView } from '../views.js';
 
 interface SubmitQuery {
   batchId?: string;
@@ -125,11 +125,11 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
             throw new Problem(409, 'batch_conflict', 'Batch id already used', `${result.message} Choose another batch id to submit this file as a new batch.`);
           case 'existing': {
             // Also heals a submission whose workflow start was lost: starting an existing batch is a no-op.
-            await startBatch(temporal, result.batch.id, settings);
+            await startBatch(temporal, result.batch.id, settings, batchSummaryLine(result.batch));
             return reply.code(200).send({ created: false, batch: batchView(result.batch, viewBase) });
           }
           case 'created': {
-            await startBatch(temporal, result.batch.id, settings);
+            await startBatch(temporal, result.batch.id, settings, batchSummaryLine(result.batch));
             request.log.info({ batchId: result.batch.id, rows: result.report.valid, by: who.user }, 'Batch submitted');
             return reply
               .code(201)

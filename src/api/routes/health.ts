@@ -28,7 +28,7 @@ export function healthRoutes(deps: ApiDeps): FastifyPluginCallback {
       return reply.code(ready ? 200 : 503).send({ ready, postgres, temporal });
     });
 
-    app.get('/v1/callbacks/stats', { schema: { summary: 'Callbacks received, forged, signalled', tags: ['health'] } }, (request) => {
+    app.get('/v1/callbacks/stats', { schema: { summary: 'Callbacks received, forged, applied, and payouts they completed', tags: ['health'] } }, (request) => {
       requireRole(request, ANY_ROLE);
       return deps.callbackStats;
     });

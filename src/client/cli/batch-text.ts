@@ -68,6 +68,19 @@ export function noticeFor(batch: Batch): string | undefined {
   }
 }
 
+/** " (failed KES 1,000.00, unresolved KES 500.00)": the money not paid, by why (only the non-zero ones). */
+function amountBreakdown(p: BatchProgress): string {
+  const parts: Array<[string, string]> = [
+    ['failed', p.amounts.failed],
+    ['rejected', p.amounts.rejected],
+    ['cancelled', p.amounts.cancelled],
+    ['unresolved', p.amounts.unresolved],
+    ['not settled yet', p.amounts.pending],
+  ];
+  const shown = parts.filter(([, amount]) => minorOf(amount) > 0).map(([what, amount]) => `${what} ${kes(amount)}`);
+  return shown.length > 0 ? ` (${shown.join(', ')})` : '';
+}
+
 /** The summary `disburse status` prints and `watch` ends with. */
 export function batchSummary(batch: Batch): string[] {
   const lines = [`Batch ${batch.id}: ${batch.status}`];
@@ -80,7 +93,7 @@ export function batchSummary(batch: Batch): string[] {
   if (p) {
     const t = tally(p.counts);
     lines.push(`  Payouts: ${countsText(t)} (of ${t.total})`);
-    lines.push(`  Paid ${kes(p.amounts.succeeded)} of ${kes(p.amounts.total)}${minorOf(p.amounts.failed) > 0 ? ` (failed ${kes(p.amounts.failed)})` : ''}`);
+    lines.push(`  Paid ${kes(p.amounts.succeeded)} of ${kes(p.amounts.total)}${amountBreakdown(p)}`);
   }
   if (batch.finishedAt !== null) lines.push(`  Finished at ${shortTime(batch.finishedAt)} UTC`);
   if (batch.links.temporal !== null) lines.push(`  Temporal: ${batch.links.temporal}`);

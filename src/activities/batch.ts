@@ -1,0 +1,150 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Logger } from '../common/log.js';
+import { maskPhone } from '../common/mask.js';
+import { batchRun, finishBatch, recordApproval, recordEvent, setBatchStatus, statusTotals } from '../db/batch-runs.js';
+import type { Pool } from '../db/pool.js';
+import { type RowRange, nextOpenPayouts, planShards } from '../db/payouts.js';
+import { cancelParkedPayouts, cancelPendingPayouts, markUnresolved, prepareRetry } from '../db/payout-transitions.js';
+import type { BatchStatus } from '../domain/batch-status.js';
+import { type MinorUnits, formatKes } from '../domain/money.js';
+import { amountsOf, countsOf } from '../domain/tally.js';
+import type { BatchSummary } from '../workflows/types.js';
+import { FAILURE_TYPES } from './failures.js';
+
+export interface BatchActivityDeps {
+  pool: Pool;
+  log: Logger;
+  /** Optional: POSTed a JSON alert when a batch runs short of funds. */
+  fundsAlertWebhookUrl?: string | undefined;
+}
+
+export interface FundsAlert {
+  batchId: string;
+  shortfallMinor: MinorUnits;
+  availableMinor: MinorUnits;
+  neededMinor: MinorUnits;
+}
+
+async function postAlert(url: string, alert: FundsAlert, log: Logger): Promise<void> {
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ type: 'batch.awaiting_funds', ...alert }),
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!res.ok) log.warn({ batchId: alert.batchId, status: res.status }, 'Funds alert webhook answered with an error');
+  } catch (err) {
+    log.warn({ batchId: alert.batchId, err }, 'Funds alert webhook unreachable');
+  }
+}
+
+/** What the batch and shard workflows ask of PostgreSQL. */
+export function createBatchActivities(deps: BatchActivityDeps) {
+  const { pool, log } = deps;
+
+  async function run(batchId: string) {
+    const found = await batchRun(pool, batchId);
+    if (!found) throw ApplicationFailure.nonRetryable(`Batch ${batchId} does not exist`, FAILURE_TYPES.batchNotFound);
+    return found;
+  }
+
+  return {
+    /** The batch as PostgreSQL has it now: its status, approval, and its payouts counted by status. */
+    async loadBatch(batchId: string) {
+      const found = await run(batchId);
+      const totals = await statusTotals(pool, batchId);
+      return {
+        batchId,
+        status: found.status,
+        approvalRequired: found.approvalRequired,
+        approvedBy: found.approvedBy ?? undefined,
+        submittedBy: found.submittedBy ?? undefined,
+        totals: { counts: totals.counts, amounts: totals.amounts },
+        unsentNeedMinor: totals.unsentNeedMinor,
+        parkedNeedMinor: totals.parkedNeedMinor,
+        at: new Date().toISOString(),
+      };
+    },
+
+    async setBatchStatus(batchId: string, status: BatchStatus): Promise<void> {
+      await setBatchStatus(pool, batchId, status);
+      log.info({ batchId, status }, 'Batch status');
+    },
+
+    /** Records who approved; refuses (non-retryable) an approval by the submitter. */
+    async recordApproval(batchId: string, by: string): Promise<void> {
+      if (!(await recordApproval(pool, batchId, by))) {
+        throw ApplicationFailure.nonRetryable(`${by} submitted batch ${batchId} and cannot approve it`, FAILURE_TYPES.selfApproval);
+      }
+    },
+
+    planShards: (batchId: string, shards: number, minPerShard: number): Promise<RowRange[]> => planShards(pool, batchId, shards, minPerShard),
+
+    nextOpenPayouts: (batchId: string, range: RowRange, afterRowNo: number, limit: number) => nextOpenPayouts(pool, batchId, range, afterRowNo, limit),
+
+    async cancelPendingPayouts(batchId: string, actor: string): Promise<number> {
+      return cancelPendingPayouts(pool, batchId, actor);
+    },
+
+    async cancelParkedPayouts(references: string[], actor: string): Promise<number> {
+      return cancelParkedPayouts(pool, references, actor);
+    },
+
+    async prepareRetry(batchId: string, actor: string): Promise<number> {
+      const retried = await prepareRetry(pool, batchId, actor);
+      log.info({ batchId, retried, actor }, 'Retrying failed payouts under their next references');
+      return retried;
+    },
+
+    /** The wallet ran dry: the alert an operator acts on (log, event, optional webhook). */
+    async raiseFundsAlert(alert: FundsAlert): Promise<void> {
+      log.warn(
+        { batchId: alert.batchId, shortfallMinor: alert.shortfallMinor, availableMinor: alert.availableMinor },
+        `Batch ${alert.batchId} is awaiting funds: top up at least ${formatKes(alert.shortfallMinor)} (available ${formatKes(alert.availableMinor)}, needed ${formatKes(alert.neededMinor)})`,
+      );
+      await recordEvent(pool, { batchId: alert.batchId, kind: 'batch.awaiting_funds', detail: { ...alert } });
+      if (deps.fundsAlertWebhookUrl) await postAlert(deps.fundsAlertWebhookUrl, alert, log);
+    },
+
+    /** Pre-flight under `proceed`: the wallet will not cover the whole batch; it pays what it can, then parks. */
+    async noteFundsShort(alert: FundsAlert): Promise<void> {
+      log.info({ batchId: alert.batchId, shortfallMinor: alert.shortfallMinor }, `Batch ${alert.batchId} starts with a wallet ${formatKes(alert.shortfallMinor)} short of its need; it will pause when it runs dry`);
+      await recordEvent(pool, { batchId: alert.batchId, kind: 'batch.funds_short', detail: { ...alert } });
+    },
+
+    /**
+     * No final answer before the settle deadline: `unresolved`, with what an operator needs to chase it
+     * (PesaWay's transaction id, how often and what the queries answered, the last error). Never resent.
+     */
+    async markUnresolved(reference: string, lastError: string): Promise<void> {
+      const { rows } = await pool.query<{ queries: number; last_answer: string | null; transaction_id: string | null; destination: string | null }>(
+        `SELECT (SELECT count(*)::int FROM events WHERE reference = $1 AND kind = 'payout.query') AS queries,
+                (SELECT detail->>'answer' FROM events WHERE reference = $1 AND kind = 'payout.query' ORDER BY id DESC LIMIT 1) AS last_answer,
+                transaction_id, COALESCE(phone, account_number) AS destination
+           FROM payouts WHERE reference = $1`,
+        [reference],
+      );
+      const r = rows[0];
+      const evidence = {
+        reason: 'no final answer before the settle deadline',
+        transactionId: r?.transaction_id ?? null,
+        queries: r?.queries ?? 0,
+        lastQuery: r?.last_answer ?? null,
+        lastError,
+        maskedDestination: r?.destination ? maskPhone(r.destination) : null,
+      };
+      const moved = await markUnresolved(pool, reference, evidence);
+      log.warn({ reference, status: moved.current, queries: evidence.queries }, 'Payout unresolved: no final answer before the settle deadline; it is never resent');
+    },
+
+    async finalizeBatch(batchId: string, status: 'COMPLETED' | 'CANCELLED'): Promise<BatchSummary> {
+      await run(batchId);
+      const totals = await statusTotals(pool, batchId);
+      const summary = { batchId, status, counts: countsOf(totals), amounts: amountsOf(totals) };
+      const finishedAt = await finishBatch(pool, batchId, status, summary);
+      log.info({ batchId, status, counts: summary.counts }, 'Batch finished');
+      return { ...summary, finishedAt };
+    },
+  };
+}
