@@ -1,9 +1,9 @@
 /**
  * Benchmark 4 (issue 7): the callback receiver under load. N payouts are sent through the full stack to a
- * sandbox that holds them pending, so each payout workflow waits for its callback; then autocannon POSTs
+ * sandbox that holds them pending, so each payout activity waits for its callback; then autocannon POSTs
  * result callbacks with valid URL tokens to the API, round-robin over the references: the first round
- * delivers each one for the first time (stored, recorded, signalled), later deliveries are what PesaWay's
- * retries look like (stored, recorded as no-ops, signalled or found finished). Every request does the
+ * delivers each one for the first time (stored, recorded, activity completed by its token), later
+ * deliveries are what PesaWay's retries look like (stored, recorded as duplicates). Every request does the
  * receiver's full work. Prints a JSON summary last.
  *
  *   npm run bench:callbacks -- [--payouts 1000] [--connections 32] [--seconds 10] [--runs 3]
@@ -38,7 +38,7 @@ await writePayroll(csv, { rows: payouts, seed: 7 });
 const stack = await startBenchStack({
   // Accepted payments stay pending for an hour: the only final answers are the benchmark's callbacks.
   sandboxFlags: ['--settle-delay-ms', '3600000-3600000', '--balance', '100000000000'],
-  env: { PESAWAY_RATE_LIMIT_PER_SECOND: '100000', BATCH_WINDOW_SIZE: String(Math.max(payouts, 300)), CALLBACK_WAIT_MS: '3600000' },
+  env: { PESAWAY_RATE_LIMIT_PER_SECOND: '100000', BATCH_WINDOW_SIZE: String(Math.min(2000, Math.max(payouts, 300))), CALLBACK_WAIT_MS: '3600000' },
   log,
 });
 try {

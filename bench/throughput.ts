@@ -3,7 +3,7 @@
  * settle at once and call back at once; the batch sizes run one after another, each on a fresh stack
  * (so each peak RSS is its own). Prints progress on stderr and a JSON summary as the last line.
  *
- *   npm run bench:throughput -- [--sizes 1000,10000,50000] [--window 300]
+ *   npm run bench:throughput -- [--sizes 1000,10000,50000] [--window 100] [--shards 4]
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,8 @@ import { option, progressLog } from './lib/args.js';
 const log = progressLog('bench');
 
 const sizes = option('sizes', '1000,10000,50000').split(',').map(Number);
-const window = option('window', '300');
+const window = option('window', '100');
+const shards = option('shards', '4');
 
 buildDist(log);
 const results = [];
@@ -25,7 +26,7 @@ for (const payouts of sizes) {
   await writePayroll(csv, { rows: payouts, seed: 7 });
   const stack = await startBenchStack({
     sandboxFlags: ['--settle-delay-ms', '0-0', '--balance', '100000000000', '--seed', '13'],
-    env: { PESAWAY_RATE_LIMIT_PER_SECOND: '100000', BATCH_WINDOW_SIZE: window },
+    env: { PESAWAY_RATE_LIMIT_PER_SECOND: '100000', BATCH_WINDOW_SIZE: window, BATCH_SHARDS: shards },
     log,
   });
   try {
@@ -62,6 +63,7 @@ process.stdout.write(
     benchmark: 'throughput',
     machine: { cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
     windowSize: Number(window),
+    shards: Number(shards),
     results,
     perPayoutGrowth: round(last.msPerPayout / first.msPerPayout),
     workerPeakGrowth: round(last.peakRssMb.workerMb / first.peakRssMb.workerMb),

@@ -39,8 +39,15 @@ describe('scenario 2: the wallet runs out part-way (455.001)', () => {
     const stuck = await awaitingFundsWithShortfall(engine, 'funds-signal');
     expect(stuck.availableMinor).toBe(0);
     expect(stuck.awaitingFundsSince).toEqual(expect.any(String));
-    const alert = await engine.db.pool.query(`SELECT detail FROM events WHERE batch_id = $1 AND kind = 'batch.awaiting_funds' ORDER BY id`, ['funds-signal']);
-    expect(alert.rows.length).toBeGreaterThanOrEqual(1);
+    // Under `proceed` the pre-flight shortfall is only noted; the alert fires when the wallet really runs dry.
+    const notes = await engine.db.pool.query<{ kind: string; detail: { shortfallMinor: number; availableMinor: number } }>(
+      `SELECT kind, detail FROM events WHERE batch_id = $1 AND kind IN ('batch.funds_short', 'batch.awaiting_funds') ORDER BY id`,
+      ['funds-signal'],
+    );
+    expect(notes.rows.map((r) => r.kind)).toEqual(['batch.funds_short', 'batch.awaiting_funds']);
+    expect(notes.rows[0]!.detail).toMatchObject({ availableMinor: COVERED * PER_PAYOUT, shortfallMinor: (TOTAL - COVERED) * PER_PAYOUT });
+    expect(notes.rows[1]!.detail.availableMinor).toBe(0);
+    expect(notes.rows[1]!.detail.shortfallMinor).toBeGreaterThan(0);
     const ledgerBefore = engine.sandbox.ledger.report();
     expect(ledgerBefore.totals.accepted).toBe(COVERED);
 
