@@ -61,9 +61,11 @@ export async function startEngineStack(config: StackConfig, env: Env, log: Logge
 
     say('Worker: bundling workflows and starting');
     const connection = await connectWorker(temporalConfig);
+    const ratePerSecond = readInt(env, 'PESAWAY_RATE_LIMIT_PER_SECOND', 40, { min: 1 });
     const pesaway = new PesaWayClient(
       { baseUrl: sandbox.url, consumerKey: 'sandbox-key', consumerSecret: 'sandbox-secret', region: undefined, merchantCode: undefined, currency: 'KES', timeoutMs: 10_000 },
       log.child({ component: 'pesaway' }),
+      { pacePerSecond: ratePerSecond },
     );
     const workers: Worker[] = await createWorkers({
       connection,
@@ -73,7 +75,7 @@ export async function startEngineStack(config: StackConfig, env: Env, log: Logge
       workflowConcurrency: 100,
       dbConcurrency: 20,
       pesawayConcurrency: 50,
-      pesawayRatePerSecond: readInt(env, 'PESAWAY_RATE_LIMIT_PER_SECOND', 40, { min: 1 }),
+      pesawayRatePerSecond: ratePerSecond,
     });
     const running = Promise.all(workers.map((w) => w.run()));
     stops.push(async () => {

@@ -7,6 +7,7 @@ import { exchange } from './http.js';
 import type { Balance, BalanceOutcome, CommonFailure, PulledPayment, PullOutcome, QueryOutcome, SendOutcome } from './outcomes.js';
 import type { PullRequest, QueryRequest, SendRequest } from './requests.js';
 import { parseResultBody } from './result.js';
+import { Pacer } from './pacer.js';
 import { TokenProvider, type TokenResult, parseTokenBody } from './token.js';
 import { type BankSendBody, CHANNEL_WIRE, type MobileSendBody, PATHS, type PullTransactionsBody } from './wire.js';
 
@@ -55,11 +56,16 @@ export function pesawayDateTime(d: Date): string {
 export class PesaWayClient {
   readonly tokens: TokenProvider;
 
+  private readonly pacer: Pacer | undefined;
+
+  /** `pacePerSecond`: space this process's calls at most that many a second (see pacer.ts). */
   constructor(
     private readonly config: PesaWayConfig,
     private readonly log?: Logger,
+    options: { pacePerSecond?: number | undefined } = {},
   ) {
     this.tokens = new TokenProvider(() => this.requestToken());
+    this.pacer = options.pacePerSecond ? new Pacer(options.pacePerSecond) : undefined;
   }
 
   private headers(token?: string): Record<string, string> {
@@ -70,6 +76,7 @@ export class PesaWayClient {
   }
 
   private async requestToken(): Promise<TokenResult> {
+    await this.pacer?.take();
     const ex = await exchange({
       method: 'POST',
       url: `${this.config.baseUrl}${PATHS.token}`,
@@ -97,6 +104,7 @@ export class PesaWayClient {
         if (f.kind === 'code' && f.code !== '401.001') return { kind: 'ambiguous', reason: 'unexpected-code', httpStatus: undefined, detail: `token request answered ${f.code}` };
         return f;
       }
+      await this.pacer?.take();
       const started = Date.now();
       const c = classify(await exchange({ method, url: `${this.config.baseUrl}${path}`, headers: this.headers(token.token.value), body, timeoutMs: this.config.timeoutMs }));
       this.log?.debug({ call: what, outcome: c.kind === 'ok' ? '200.001' : c.kind === 'code' ? c.code : c.reason, ms: Date.now() - started }, 'PesaWay call');

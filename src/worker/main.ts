@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: ['SIGINT', 'SIGTERM'] });
 
   const pool = createPool(config.databaseUrl, config.dbConcurrency + 5);
-  const client = new PesaWayClient(pesaway, log);
+  // The task queue's limit bounds all workers' average; pacing this process's own calls removes its bursts.
+  const client = new PesaWayClient(pesaway, log, { pacePerSecond: config.pesawayRatePerSecond });
   const connection = await connectWorker(temporal);
   const taskQueues = taskQueuesFor(temporal.taskQueuePrefix);
   const workers: Worker[] = await createWorkers({

@@ -49,6 +49,8 @@ export interface BatchState {
   };
   /** Workflow time (ms) of the next progress re-read, and its backoff while nothing changes. */
   refresh: { nextAt: number; delayMs: number };
+  /** Consecutive re-reads that found nothing open while shards were still listed as running. */
+  silentRefreshes?: number;
 }
 
 export function initialState(snapshot: BatchSnapshot, now: string): BatchState {
@@ -103,6 +105,22 @@ export function scheduleRefresh(state: BatchState, now: number, baseMs: number, 
 }
 
 export const nothingOpen = (state: BatchState): boolean => openCount(state.totals) === 0;
+
+/**
+ * A shard reports its end by signal. If that signal never comes (the shard was terminated, or the signal
+ * failed) while PostgreSQL shows nothing left to move, the batch stops waiting for it after `threshold`
+ * re-reads: nothing such a shard could still do moves money. Call after each re-read; returns the shards
+ * forgotten (none, mostly).
+ */
+export function forgetShardsIfSilent(state: BatchState, threshold: number): number[] {
+  const silent = state.shardsRunning.length > 0 && nothingOpen(state);
+  state.silentRefreshes = silent ? (state.silentRefreshes ?? 0) + 1 : 0;
+  if (state.silentRefreshes < threshold) return [];
+  const forgotten = state.shardsRunning;
+  state.shardsRunning = [];
+  state.silentRefreshes = 0;
+  return forgotten;
+}
 
 export function awaitingFunds(state: BatchState): boolean {
   return state.funds.wait !== 'none';

@@ -27,6 +27,7 @@ import {
   awaitingFunds,
   desiredStatus,
   enterFundsWait,
+  forgetShardsIfSilent,
   fundsNeededNow,
   initialState,
   leaveFundsWait,
@@ -62,6 +63,8 @@ export interface BatchInput {
 
 /** While payouts move, the wallet's balance is re-read this often (so `available` follows the wallet down). */
 const BALANCE_REFRESH_MS = 60_000;
+/** Re-reads showing nothing open, with shards still listed as running, before the batch stops waiting for them. */
+const SILENT_REFRESHES_BEFORE_FORGETTING = 4;
 /** A batch run hands over to a new one past this many history events (or when Temporal suggests it). */
 const RUN_MAX_EVENTS = 8_000;
 
@@ -274,11 +277,19 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchSummary> {
 
   async function refreshWhenDue(): Promise<void> {
     if (state.shardsRunning.length === 0) return;
-    if (Date.now() >= state.refresh.nextAt) await refresh(false);
+    if (Date.now() >= state.refresh.nextAt) {
+      await refresh(false);
+      forgetSilentShards();
+    }
     if (!awaitingFunds(state) && Date.now() >= balanceNextAt) {
       balanceNextAt = Date.now() + BALANCE_REFRESH_MS;
       await availableBalance();
     }
+  }
+
+  function forgetSilentShards(): void {
+    const forgotten = forgetShardsIfSilent(state, SILENT_REFRESHES_BEFORE_FORGETTING);
+    if (forgotten.length > 0) log.warn('Shards never reported their end though nothing is left to move; finishing without them', { batchId, shards: forgotten });
   }
 
   /** Milliseconds until the next timed step (progress re-read, balance check); undefined: only signals wake the batch. */

@@ -6,6 +6,7 @@ import {
   applySnapshot,
   desiredStatus,
   enterFundsWait,
+  forgetShardsIfSilent,
   fundsNeededNow,
   initialState,
   leaveFundsWait,
@@ -67,6 +68,30 @@ describe('batch state: counts come from PostgreSQL snapshots only', () => {
     expect(state.refresh.delayMs).toBe(60_000);
     scheduleRefresh(state, 10_000, 500, true);
     expect(state.refresh.nextAt).toBe(10_500);
+  });
+});
+
+describe('batch state: shards that never report their end', () => {
+  it('are forgotten only after several re-reads in a row find nothing open', () => {
+    const state = initialState(snapshot({ pending: 1 }), 't0');
+    state.shardsRunning = [1, 2];
+    expect(forgetShardsIfSilent(state, 3)).toEqual([]);
+    applySnapshot(state, snapshot({ succeeded: 1 }));
+    expect(forgetShardsIfSilent(state, 3)).toEqual([]);
+    expect(forgetShardsIfSilent(state, 3)).toEqual([]);
+    // Something open again (a retry): the count starts over.
+    applySnapshot(state, snapshot({ pending: 1, succeeded: 1 }));
+    expect(forgetShardsIfSilent(state, 3)).toEqual([]);
+    applySnapshot(state, snapshot({ succeeded: 2 }));
+    for (let i = 0; i < 2; i++) expect(forgetShardsIfSilent(state, 3)).toEqual([]);
+    expect(forgetShardsIfSilent(state, 3)).toEqual([1, 2]);
+    expect(state.shardsRunning).toEqual([]);
+  });
+
+  it('never forgets a shard while payouts are open (parked ones included)', () => {
+    const state = initialState(snapshot({ awaiting_funds: 1, succeeded: 3 }), 't0');
+    state.shardsRunning = [1];
+    for (let i = 0; i < 10; i++) expect(forgetShardsIfSilent(state, 3)).toEqual([]);
   });
 });
 
