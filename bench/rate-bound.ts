@@ -3,7 +3,7 @@
  * callbacks — against a sandbox that answers 429.001 above R requests per second, then the sequential
  * baseline on the same sandbox. Prints progress on stderr and a JSON summary as the last line.
  *
- *   npm run bench:rate-bound -- [--payouts 10000] [--rate 50] [--baseline 200]
+ *   npm run bench:rate-bound -- [--payouts 10000] [--rate 50] [--baseline 200] [--shards 2] [--worker-share 0.9]
  */
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -19,15 +19,17 @@ const log = progressLog('bench');
 const payouts = numberOption('payouts', 10_000);
 const rate = numberOption('rate', 50);
 const baselinePayouts = numberOption('baseline', 200);
-// The worker's limit sits 10% under PesaWay's so that token, balance and query calls never tip it over.
-const workerRate = Math.floor(rate * 0.9);
+const shards = numberOption('shards', 2);
+// The worker's limit sits under PesaWay's (10% by default) so that token, balance and query calls never tip it over.
+const workerShare = numberOption('worker-share', 0.9);
+const workerRate = Math.floor(rate * workerShare);
 
 buildDist(log);
 const csv = join(ROOT, 'bench', 'out', `payroll-${payouts}.csv`);
 await writePayroll(csv, { rows: payouts, seed: 7 });
 const stack = await startBenchStack({
   sandboxFlags: ['--latency-ms', '40-60', '--settle-delay-ms', '200-2000', '--rate-limit', String(rate), '--balance', '100000000000', '--seed', '11'],
-  env: { PESAWAY_RATE_LIMIT_PER_SECOND: String(workerRate), BATCH_WINDOW_SIZE: '300' },
+  env: { PESAWAY_RATE_LIMIT_PER_SECOND: String(workerRate), BATCH_WINDOW_SIZE: '300', BATCH_SHARDS: String(shards) },
   log,
 });
 try {
@@ -50,6 +52,7 @@ try {
     payouts,
     sandboxRatePerSecond: rate,
     workerRatePerSecond: workerRate,
+    shards,
     status: outcome.status,
     counts: outcome.counts,
     wallSeconds: round(wallS, 1),

@@ -3,7 +3,7 @@
  * settle at once and call back at once; the batch sizes run one after another, each on a fresh stack
  * (so each peak RSS is its own). Prints progress on stderr and a JSON summary as the last line.
  *
- *   npm run bench:throughput -- [--sizes 1000,10000,50000] [--window 100] [--shards 4]
+ *   npm run bench:throughput -- [--sizes 1000,10000,50000] [--window 100] [--shards 2]
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ const log = progressLog('bench');
 
 const sizes = option('sizes', '1000,10000,50000').split(',').map(Number);
 const window = option('window', '100');
-const shards = option('shards', '4');
+const shards = option('shards', '2');
 
 buildDist(log);
 const results = [];

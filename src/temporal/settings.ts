@@ -13,7 +13,7 @@ export function loadBatchSettings(env: Env, taskQueues: TaskQueues): BatchSettin
   return {
     taskQueues,
     searchAttributes: readBool(env, 'SEARCH_ATTRIBUTES', true),
-    shards: readInt(env, 'BATCH_SHARDS', 4, { min: 1, max: 64 }),
+    shards: readInt(env, 'BATCH_SHARDS', 2, { min: 1, max: 64 }),
     minPayoutsPerShard: readInt(env, 'BATCH_MIN_PAYOUTS_PER_SHARD', 500, { min: 1 }),
     windowSize: readInt(env, 'BATCH_WINDOW_SIZE', 100, { min: 1, max: 2000 }),
     pageSize: readInt(env, 'BATCH_PAGE_SIZE', 200, { min: 1, max: 1000 }),
