@@ -2,7 +2,8 @@ import type { Client } from '@temporalio/client';
 import { ActivityNotFoundError } from '@temporalio/client';
 import { errorMessage } from '../common/errors.js';
 import type { Logger } from '../common/log.js';
-import { type CallbackOutcome, markCallback, undeliveredCallbacks } from '../db/callbacks.js';
+import { type CallbackOutcome, deliveryFailed, markCallback, undeliveredCallbacks } from '../db/callbacks.js';
+import { notePayout } from '../db/payout-transitions.js';
 import { UnknownPayoutError, recordSettlement } from '../db/payout-transitions.js';
 import type { Pool } from '../db/pool.js';
 import { outcomeOf } from '../domain/payout-outcome.js';
@@ -27,7 +28,12 @@ export interface CallbackDeliveryOptions {
   maxQueued?: number;
   /** How often stored but undelivered callbacks are looked for (after a crash, a full queue, an outage). */
   sweepEveryMs?: number;
+  /** Waits after each failed delivery; past the last, the callback is `undeliverable` (for a person). */
+  retryDelaysMs?: readonly number[];
 }
+
+/** About two hours of retries, backing off; meanwhile the payout activity's own polling settles the payout. */
+export const DELIVERY_RETRY_DELAYS_MS = [15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000] as const;
 
 /**
  * Delivers stored callbacks to their payouts, after PesaWay has had its answer: records the final result
@@ -84,7 +90,7 @@ export class CallbackDelivery {
     if (room <= 0) return 0;
     let queued = 0;
     for (const row of await undeliveredCallbacks(this.o.pool, ageMs, Math.min(room, 1000))) {
-      const parsed = parseResultBody(safeJson(row.body));
+      const parsed = parseResultBody(safeJson(row.body.toString('utf8')));
       if (parsed.kind !== 'final') continue; // stored with its outcome already; not expected here
       if (this.offer({ id: row.id, reference: row.reference, result: { ...parsed.result, reference: row.reference } })) queued += 1;
     }
@@ -111,8 +117,16 @@ export class CallbackDelivery {
       await markCallback(this.o.pool, c.id, outcome);
       this.o.log.debug({ reference: c.reference, outcome }, 'Callback delivered');
     } catch (err) {
-      // Left `received`: the sweep tries again, and the payout's own polling does not depend on it.
-      this.o.log.warn({ reference: c.reference, error: errorMessage(err) }, 'Callback delivery failed; the sweep will retry');
+      // Left `received` and put off with backoff: the sweep tries again, up to a bound. The payout's own
+      // polling does not depend on it.
+      const error = errorMessage(err);
+      const failed = await deliveryFailed(this.o.pool, c.id, error, this.o.retryDelaysMs ?? DELIVERY_RETRY_DELAYS_MS).catch(() => undefined);
+      if (!failed?.gaveUp) {
+        this.o.log.warn({ reference: c.reference, error, attempts: failed?.attempts }, 'Callback delivery failed; the sweep will retry');
+        return;
+      }
+      this.o.log.error({ reference: c.reference, error, attempts: failed.attempts }, 'Callback undeliverable after every retry: a person must look at it');
+      await notePayout(this.o.pool, { reference: c.reference, kind: 'payout.callback_undeliverable', source: 'callback', detail: { callbackId: c.id, error: error.slice(0, 300), attempts: failed.attempts } }).catch(() => undefined);
     }
   }
 
@@ -132,17 +146,21 @@ export class CallbackDelivery {
     }
     if (settled.applied) stats.applied += 1;
     if (settled.verdict === 'contradiction') this.o.log.error({ reference, recorded: settled.current, resultCode: result.resultCode }, 'A callback contradicts the recorded result; the first one stands');
+    const verdict: CallbackOutcome = settled.verdict === 'duplicate' || settled.verdict === 'contradiction' ? settled.verdict : settled.applied ? 'applied' : 'ignored';
     const outcome = outcomeOf(reference, settled.current);
+    // Completed whenever a token is stored: a retried delivery whose first completion failed still wakes it.
     if (settled.taskToken && outcome) {
       try {
         await temporal.activity.complete(settled.taskToken, outcome);
-        stats.completed += 1;
-        return 'completed';
+        if (settled.applied) {
+          stats.completed += 1;
+          return 'completed';
+        }
       } catch (err) {
         if (!(err instanceof ActivityNotFoundError)) throw err;
       }
     }
-    return settled.applied ? 'applied' : 'ignored';
+    return verdict;
   }
 }
 

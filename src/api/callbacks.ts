@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginCallback } from 'fastify';
 import type { Logger } from '../common/log.js';
-import { type CallbackOutcome, storeCallback } from '../db/callbacks.js';
+import { type CallbackOutcome, recordForgedCallback, storeCallback } from '../db/callbacks.js';
 import type { Pool } from '../db/pool.js';
 import { parseResultBody } from '../pesaway/result.js';
 import { verifyResultsToken } from '../pesaway/results-url.js';
@@ -51,36 +51,45 @@ export const callbackReceiver: FastifyPluginCallback<CallbackReceiverOptions> = 
   });
   app.addHook('onClose', async () => delivery.stop());
 
-  // Raw bytes: the signature is computed over exactly what was sent.
+  // Raw bytes whatever the content type (PesaWay documents none): the signature is computed over exactly
+  // what was sent, and a body is never thrown away because of its label. Only in this plugin's scope.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
 
   app.post<{ Params: { reference: string; token: string } }>('/callbacks/pesaway/:reference/:token', async (req, reply) => {
     stats.received += 1;
     const { reference, token } = req.params;
     if (!/^[A-Za-z0-9]{1,64}$/.test(reference) || !verifyResultsToken(opts.callbackSecret, reference, token)) {
       stats.forged += 1;
-      req.log.warn({ reference }, 'Callback with an invalid token refused');
+      await recordForgedCallback(pool, reference, 'token');
+      req.log.warn({ reference: reference.slice(0, 64) }, 'Callback with an invalid token refused');
       return reply.code(401).send({ code: '401.001', message: 'invalid callback token' });
     }
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.from('');
     const signatureValid = opts.signingKey ? verifySignature(raw, req.headers[SIGNATURE_HEADER] as string | undefined, opts.signingKey) : undefined;
     if (signatureValid === false) {
       stats.badSignature += 1;
+      await recordForgedCallback(pool, reference, 'signature');
       req.log.warn({ reference }, 'Callback with a bad signature refused');
       return reply.code(401).send({ code: '401.001', message: 'invalid signature' });
     }
 
-    const text = raw.toString('utf8');
-    const parsed = parseResultBody(safeJson(text));
+    const parsed = parseResultBody(safeJson(raw.toString('utf8')));
     // Nothing more to do for these than keep them; a final result is delivered to its payout next.
     let settled: CallbackOutcome | undefined;
     if (parsed.kind === 'malformed') settled = 'malformed';
     else if (parsed.kind === 'pending') settled = 'pending';
     else if (parsed.result.reference !== undefined && parsed.result.reference !== reference) settled = 'mismatch';
     const resultCode = parsed.kind === 'final' ? parsed.result.resultCode : undefined;
-    const id = await storeCallback(pool, { reference, body: text, signatureValid, resultCode, ...(settled ? { outcome: settled } : {}) });
+    const id = await storeCallback(pool, {
+      reference,
+      body: raw,
+      contentType: req.headers['content-type']?.slice(0, 200),
+      signatureValid,
+      resultCode,
+      ...(settled ? { outcome: settled } : {}),
+      problem: parsed.kind === 'malformed' ? parsed.problem : undefined,
+    });
     stats.stored += 1;
     if (parsed.kind === 'final' && settled === undefined) delivery.offer({ id, reference, result: { ...parsed.result, reference } });
     req.log.debug({ reference, outcome: settled ?? 'received' }, 'Callback stored');

@@ -12,6 +12,7 @@ export const NOTE_KINDS = [
   'payout.duplicate_answer', // a second final answer that agrees with the recorded one
   'payout.contradiction', // a final answer that disagrees with the recorded one: for a person
   'payout.retry', // an operator's retry created this attempt
+  'payout.callback_undeliverable', // a stored callback failed delivery every time: for a person
 ] as const;
 export type NoteKind = (typeof NOTE_KINDS)[number];
 export type StatusEventKind = `payout.${PayoutStatus}`;
@@ -49,6 +50,7 @@ const NOTE_LABELS: Record<NoteKind, string> = {
   'payout.duplicate_answer': 'the same final answer again (ignored)',
   'payout.contradiction': 'a final answer that contradicts the recorded one (not applied; needs a person)',
   'payout.retry': 'new attempt created by a retry of failed rows',
+  'payout.callback_undeliverable': 'a stored result callback could not be delivered after every retry (needs a person)',
 };
 
 const scalar = (v: unknown, otherwise: string): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : otherwise);

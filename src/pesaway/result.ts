@@ -12,20 +12,26 @@ function record(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
+/** PostgreSQL text cannot hold NUL; control characters have no place in a provider's strings either. */
+// eslint-disable-next-line no-control-regex -- matching them is the point
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
 function firstString(obj: Record<string, unknown>, keys: string[]): string | undefined {
   for (const key of keys) {
     const v = obj[key];
-    if (typeof v === 'string' && v.trim() !== '') return v.trim();
+    if (typeof v === 'string' && v.trim() !== '') return v.replace(CONTROL, '\uFFFD').trim();
     if (typeof v === 'number') return String(v);
   }
   return undefined;
 }
 
+/** PesaWay's result codes are small integers; anything outside a 32-bit integer is not one. */
+const MAX_RESULT_CODE = 2_147_483_647;
+
 function resultCode(value: unknown): number | undefined | 'invalid' {
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value === 'number') return Number.isInteger(value) ? value : 'invalid';
-  if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value.trim());
-  return 'invalid';
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d{1,10}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  return Number.isSafeInteger(n) && Math.abs(n) <= MAX_RESULT_CODE ? n : 'invalid';
 }
 
 /**
@@ -40,7 +46,7 @@ export function parseResultBody(body: unknown): ResultParse {
   const reference = firstString(obj, ['OriginatorReference', 'Originator', 'ExternalReference', 'TransactionReference']);
   const transactionId = firstString(obj, ['TransactionID', 'TransactionId', 'transaction_id']);
   const code = resultCode(obj['ResultCode'] ?? obj['ResultType'] ?? obj['resultCode']);
-  if (code === 'invalid') return { kind: 'malformed', problem: 'ResultCode is not an integer' };
+  if (code === 'invalid') return { kind: 'malformed', problem: 'ResultCode is not an integer in range' };
   if (code === undefined) {
     if (!reference && !transactionId) return { kind: 'malformed', problem: 'neither a result code nor a reference' };
     return { kind: 'pending', reference, transactionId };

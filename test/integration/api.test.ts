@@ -164,7 +164,7 @@ describe('HTTP API end to end (real Temporal, PostgreSQL, sandbox)', () => {
     const unsigned = await http('POST', signedUrl, { body, headers: { 'content-type': 'application/json' } });
     expect(unsigned.status).toBe(401);
     const stats = await http<Record<string, number>>('GET', `${api}/v1/callbacks/stats`, { key: API_KEYS.victor });
-    expect(stats.body).toMatchObject({ forged: 1, badSignature: 2 });
+    expect(stats.body).toMatchObject({ forged: 1, badSignature: 2, forgedEver: { token: 1, signature: 2 } });
   });
 
   it('delivers a callback that was stored but never delivered (the API died between its answer and the delivery)', async () => {
@@ -177,7 +177,7 @@ describe('HTTP API end to end (real Temporal, PostgreSQL, sandbox)', () => {
     }, 'the payout accepted', 60_000, 200);
     // What a crash leaves behind: the callback stored ('received'), PesaWay answered, no delivery made.
     const body = JSON.stringify({ ResultCode: 0, ResultDesc: 'ok', OriginatorReference: reference, TransactionID: accepted.transactionId, TransactionReceipt: 'ORPHAN1', TransactionAmount: '1000.00' });
-    await engine.db.pool.query(`INSERT INTO callbacks (reference, body, received_at) VALUES ($1, $2, now() - interval '1 minute')`, [reference, body]);
+    await engine.db.pool.query(`INSERT INTO callbacks (reference, body, received_at) VALUES ($1, $2, now() - interval '1 minute')`, [reference, Buffer.from(body)]);
 
     const delivery = new CallbackDelivery({ pool: engine.db.pool, temporal: engine.temporal.client, stats: emptyCallbackStats(), log: createLogger({ name: 'test', level: 'silent' }) });
     expect(await delivery.sweep(30_000)).toBe(1);

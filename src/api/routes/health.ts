@@ -1,5 +1,6 @@
 import type {} from '@fastify/swagger';
 import type { FastifyPluginCallback } from 'fastify';
+import { forgedCallbackCounts } from '../../db/callbacks.js';
 import { ANY_ROLE, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 
@@ -28,9 +29,10 @@ export function healthRoutes(deps: ApiDeps): FastifyPluginCallback {
       return reply.code(ready ? 200 : 503).send({ ready, postgres, temporal });
     });
 
-    app.get('/v1/callbacks/stats', { schema: { summary: 'Callbacks received, forged, applied, and payouts they completed', tags: ['health'] } }, (request) => {
+    app.get('/v1/callbacks/stats', { schema: { summary: 'Callbacks received, forged, applied, and payouts they completed', tags: ['health'] } }, async (request) => {
       requireRole(request, ANY_ROLE);
-      return deps.callbackStats;
+      // This process's counters since it started, and the forged ones ever refused (kept in PostgreSQL).
+      return { ...deps.callbackStats, forgedEver: await forgedCallbackCounts(deps.pool) };
     });
     done();
   };
