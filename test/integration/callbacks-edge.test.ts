@@ -130,6 +130,20 @@ describe('callback receiver: any bytes, any content type, never a 500', () => {
     expect(story.body.timeline.map((e) => e.kind)).toContain('payout.callback_undeliverable');
   });
 
+  it('keeps the evidence when a callback reports another amount than the payout\'s (item 4), in the payout and the report', async () => {
+    const [p] = await acceptedPayouts('edge-amount', 1);
+    const body = JSON.stringify({ ResultCode: 0, ResultDesc: 'ok', OriginatorReference: p!.reference, TransactionID: p!.transactionId, TransactionAmount: '999999.00' });
+    expect((await http('POST', url(api, p!.reference), { body, headers: { 'content-type': 'application/json' } })).status).toBe(200);
+    await eventually(async () => ((await statusOf(p!.reference))?.status === 'succeeded' ? true : undefined), 'the payout settled', 20_000, 100);
+    const { rows: [row] } = await engine.db.pool.query<{ amount_minor: string; evidence: { amountMismatch: { expected: number; reported: number } } }>(
+      `SELECT amount_minor, evidence FROM payouts WHERE reference = $1`,
+      [p!.reference],
+    );
+    expect(row!.evidence.amountMismatch).toEqual({ expected: Number(row!.amount_minor), reported: 999_999_00 });
+    const report = await http('GET', `${api}/v1/batches/edge-amount/report.csv`, { key: API_KEYS.victor });
+    expect(report.text).toContain('amountMismatch');
+  });
+
   it('counts forged callbacks durably, across API restarts', async () => {
     const before = await http<{ forgedEver: { token: number } }>('GET', `${api}/v1/callbacks/stats`, { key: API_KEYS.victor });
     expect((await http('POST', `${api}/callbacks/pesaway/ABCR1A1/forged-token`, { body: '{}', headers: { 'content-type': 'application/json' } })).status).toBe(401);
