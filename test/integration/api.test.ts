@@ -189,6 +189,17 @@ describe('HTTP API end to end (real Temporal, PostgreSQL, sandbox)', () => {
     expect(await delivery.sweep(0)).toBe(0); // delivered callbacks are not swept again
   });
 
+  it('answers bad parameters and bodies with 4xx, never 500 (issue 12 item 6)', async () => {
+    const key = API_KEYS.alice;
+    expect((await http('GET', `${api}/v1/batches?cursor=%00`, { key })).status).toBe(400);
+    expect((await http('GET', `${api}/v1/batches/api-happy/payouts?cursor=2147483648`, { key })).status).toBe(400);
+    const csv = payrollCsv(payrollRows(1, { phone: () => '254711000001' }));
+    expect((await http('POST', `${api}/v1/batches?fileName=a%00b`, csvUpload(csv, key))).status).toBe(400);
+    const json = await http<{ code: string; detail: string }>('POST', `${api}/v1/batches`, { key, json: {} });
+    expect(json).toMatchObject({ status: 415, body: { code: 'unsupported_media_type' } });
+    expect(json.body.detail).toContain('Content-Type: text/csv');
+  });
+
   it('serves its OpenAPI description, health and readiness', async () => {
     const doc = await http<{ openapi: string; paths: Record<string, unknown> }>('GET', `${api}/openapi.json`);
     expect(doc.body.openapi).toBe('3.1.0');

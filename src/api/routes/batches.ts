@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type {} from '@fastify/multipart';
 import type {} from '@fastify/swagger';
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
@@ -27,6 +27,13 @@ interface SubmitQuery {
   fileName?: string;
 }
 
+/** Text without control characters (PostgreSQL text cannot hold NUL, and none belongs in a name). */
+const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u001f\\u007f]*$';
+
+/** A file name as a browser or client sent it, without control characters. */
+// eslint-disable-next-line no-control-regex -- removing them is the point
+const cleanFileName = (name: string | undefined): string | undefined => name?.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 200) || undefined;
+
 const submitQuery = {
   type: 'object',
   properties: {
@@ -35,7 +42,7 @@ const submitQuery = {
     approvalRequired: { type: 'boolean', default: false },
     dryRun: { type: 'boolean', default: false, description: 'validate only; nothing is stored' },
     acknowledgeWarnings: { type: 'boolean', default: false },
-    fileName: { type: 'string', maxLength: 200 },
+    fileName: { type: 'string', maxLength: 200, pattern: NO_CONTROL_CHARACTERS },
   },
 } as const;
 
@@ -47,10 +54,13 @@ async function uploadStream(request: FastifyRequest, query: SubmitQuery): Promis
   if (request.isMultipart()) {
     const part = await request.file();
     if (!part) throw new Problem(400, 'file_missing', 'No file', 'The multipart form has no file part: send the CSV as a part named "file".');
-    return { stream: part.file, fileName: query.fileName ?? part.filename };
+    return { stream: part.file, fileName: query.fileName ?? cleanFileName(part.filename) };
   }
   if (!request.body) throw new Problem(400, 'file_missing', 'No file', 'Send the CSV as the body (Content-Type: text/csv) or as multipart/form-data.');
-  return { stream: request.body as Readable, fileName: query.fileName };
+  if (!(request.body instanceof Readable)) {
+    throw new Problem(415, 'unsupported_media_type', 'Unsupported Media Type', `A payroll is a CSV file, not ${request.headers['content-type'] ?? 'this body'}: send it with Content-Type: text/csv, or as multipart/form-data with a part named "file".`);
+  }
+  return { stream: request.body, fileName: query.fileName };
 }
 
 /** `Idempotency-Key` names the batch when no id is given, so a retried upload returns the same batch. */
@@ -151,7 +161,7 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
             properties: {
               status: { type: 'string', enum: [...BATCH_STATUSES] },
               limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-              cursor: { type: 'string', description: 'nextCursor of the previous page' },
+              cursor: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description: 'nextCursor of the previous page' },
             },
           },
           response: { 200: { type: 'object', properties: { items: { type: 'array', items: { $ref: 'Batch#' } }, nextCursor: { type: ['string', 'null'] } } }, ...problemResponses },

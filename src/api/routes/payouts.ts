@@ -36,7 +36,7 @@ export function payoutRoutes(deps: ApiDeps): FastifyPluginCallback {
             type: 'object',
             properties: {
               status: { type: 'string', enum: [...PAYOUT_STATUSES] },
-              cursor: { type: 'integer', minimum: 0, description: 'nextCursor of the previous page' },
+              cursor: { type: 'integer', minimum: 0, maximum: 2_147_483_647, description: 'nextCursor of the previous page' },
               limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
             },
           },
