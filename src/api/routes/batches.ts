@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { cleanText } from '../../payroll/text.js';
 import type {} from '@fastify/multipart';
 import type {} from '@fastify/swagger';
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
@@ -30,9 +31,8 @@ interface SubmitQuery {
 /** Text without control characters (PostgreSQL text cannot hold NUL, and none belongs in a name). */
 const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u001f\\u007f]*$';
 
-/** A file name as a browser or client sent it, without control characters. */
-// eslint-disable-next-line no-control-regex -- removing them is the point
-const cleanFileName = (name: string | undefined): string | undefined => name?.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 200) || undefined;
+/** A file name as a browser or client sent it, cleaned like any free text of the payroll. */
+const cleanFileName = (name: string | undefined): string | undefined => (name === undefined ? undefined : cleanText(name).slice(0, 200) || undefined);
 
 const submitQuery = {
   type: 'object',
