@@ -91,9 +91,11 @@ export function createBatchActivities(deps: BatchActivityDeps) {
       return cancelParkedPayouts(pool, references, actor);
     },
 
-    async prepareRetry(batchId: string, actor: string): Promise<number> {
-      const retried = await prepareRetry(pool, batchId, actor);
-      log.info({ batchId, retried, actor }, 'Retrying failed payouts under their next references');
+    /** Next attempts for the failures confirmed since `confirmedSince` (see confirmFailures); none without it. */
+    async prepareRetry(batchId: string, actor: string, confirmedSince?: string): Promise<number> {
+      const retried = await prepareRetry(pool, batchId, actor, confirmedSince);
+      if (confirmedSince === undefined) log.warn({ batchId, actor }, 'Retry asked without confirmed failures: nothing resent');
+      else log.info({ batchId, retried, actor }, 'Retrying confirmed failed payouts under their next references');
       return retried;
     },
 

@@ -3,7 +3,7 @@ import { ActivityNotFoundError } from '@temporalio/client';
 import { errorMessage } from '../common/errors.js';
 import type { Logger } from '../common/log.js';
 import { type CallbackOutcome, deliveryFailed, markCallback, undeliveredCallbacks } from '../db/callbacks.js';
-import { notePayout } from '../db/payout-transitions.js';
+import { flagPayout } from '../db/payout-attention.js';
 import { UnknownPayoutError, recordSettlement } from '../db/payout-transitions.js';
 import type { Pool } from '../db/pool.js';
 import { outcomeOf } from '../domain/payout-outcome.js';
@@ -126,7 +126,7 @@ export class CallbackDelivery {
         return;
       }
       this.o.log.error({ reference: c.reference, error, attempts: failed.attempts }, 'Callback undeliverable after every retry: a person must look at it');
-      await notePayout(this.o.pool, { reference: c.reference, kind: 'payout.callback_undeliverable', source: 'callback', detail: { callbackId: c.id, error: error.slice(0, 300), attempts: failed.attempts } }).catch(() => undefined);
+      await flagPayout(this.o.pool, { reference: c.reference, reason: 'callback_undeliverable', source: 'callback', detail: { callbackId: c.id, error: error.slice(0, 300), attempts: failed.attempts } }).catch(() => undefined);
     }
   }
 
@@ -145,7 +145,7 @@ export class CallbackDelivery {
       throw err;
     }
     if (settled.applied) stats.applied += 1;
-    if (settled.verdict === 'contradiction') this.o.log.error({ reference, recorded: settled.current, resultCode: result.resultCode }, 'A callback contradicts the recorded result; the first one stands');
+    if (settled.verdict === 'contradiction') this.o.log.error({ reference, recorded: settled.current, resultCode: result.resultCode }, 'A callback contradicts the recorded result: the first one stands, the payout is flagged for a person and not resent until PesaWay confirms');
     const verdict: CallbackOutcome = settled.verdict === 'duplicate' || settled.verdict === 'contradiction' ? settled.verdict : settled.applied ? 'applied' : 'ignored';
     const outcome = outcomeOf(reference, settled.current);
     // Completed whenever a token is stored: a retried delivery whose first completion failed still wakes it.

@@ -1,4 +1,6 @@
 /** JSON schemas shared by routes, and the source of the OpenAPI document. */
+import { ATTENTION_REASONS } from '../domain/attention.js';
+
 export const money = { type: 'string', pattern: '^\\d+\\.\\d{2}$', examples: ['1500.00'] } as const;
 
 export const problemSchema = {
@@ -109,6 +111,11 @@ export const payoutSchema = {
     reason: { type: ['string', 'null'] },
     settledAt: { type: ['string', 'null'] },
     evidence: { type: ['object', 'null'], additionalProperties: true, description: 'for unresolved or contradicted payouts: PesaWay transaction id, queries, last answers and errors' },
+    attention: {
+      type: 'array',
+      items: { type: 'string', enum: [...ATTENTION_REASONS] },
+      description: 'why a person must look at this payout (a contradiction, an amount mismatch, an undeliverable callback, a failure PesaWay did not confirm); empty when nothing is in doubt',
+    },
   },
 } as const;
 

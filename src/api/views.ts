@@ -103,6 +103,8 @@ export function payoutView(r: ReportRow) {
     settledAt: r.settledAt?.toISOString() ?? null,
     /** What an operator needs to chase an unresolved or contradicted payout (PesaWay's id, queries, errors); no personal data. */
     evidence: r.evidence,
+    /** Flags for a person (contradiction, amount_mismatch, callback_undeliverable, failure_unconfirmed); the evidence says more. */
+    attention: r.attention,
   };
 }
 

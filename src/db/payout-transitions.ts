@@ -10,6 +10,7 @@ import { type PayoutEventKind, statusEvent } from '../domain/payout-events.js';
 import { payoutReference } from '../domain/reference.js';
 import type { SettlementResult } from '../domain/settlement.js';
 import type { Queryable } from './batches.js';
+import { flagPayout } from './payout-attention.js';
 
 export class UnknownPayoutError extends Error {
   constructor(readonly reference: string) {
@@ -60,14 +61,20 @@ const MOVE = `WITH moved AS (
                THEN jsonb_build_object('amountMismatch', jsonb_build_object('expected', amount_minor, 'reported', $15::bigint))
                ELSE '{}'::jsonb END
       END,
+      attention = CASE WHEN $15::bigint IS NOT NULL AND $15::bigint <> amount_minor AND NOT ('amount_mismatch' = ANY(attention))
+        THEN attention || 'amount_mismatch'::text ELSE attention END,
+      attention_at = CASE WHEN $15::bigint IS NOT NULL AND $15::bigint <> amount_minor THEN now() ELSE attention_at END,
       task_token = COALESCE($14, task_token),
       submitted_at = CASE WHEN $2 = 'submitting' THEN COALESCE(submitted_at, now()) ELSE submitted_at END,
       settled_at = CASE WHEN $10 THEN now() ELSE settled_at END
     WHERE reference = $1 AND status = ANY($11::text[])
-    RETURNING batch_id, status, task_token
+    RETURNING batch_id, status, task_token, amount_minor, ($15::bigint IS NOT NULL AND $15::bigint <> amount_minor) AS mismatch
   ), logged AS (
     INSERT INTO events (batch_id, reference, kind, actor, detail)
     SELECT batch_id, $1, $16, $12, $13::jsonb FROM moved
+    UNION ALL
+    SELECT batch_id, $1, 'payout.attention', $12, jsonb_build_object('reason', 'amount_mismatch', 'expected', amount_minor, 'reported', $15::bigint)
+      FROM moved WHERE mismatch
   )
   SELECT status, task_token FROM moved`;
 
@@ -154,9 +161,43 @@ export async function recordSettlement(db: Queryable, reference: string, result:
   });
   if (moved.applied) return { ...moved, verdict: 'applied' };
   if (!isTerminal(moved.current)) return { ...moved, verdict: 'late' }; // e.g. still pending: not ours to settle
-  const verdict = moved.current === to ? 'duplicate' : 'contradiction';
-  await notePayout(db, { reference, kind: verdict === 'duplicate' ? 'payout.duplicate_answer' : 'payout.contradiction', source, detail: { recorded: moved.current, reported: to, resultCode: result.resultCode } });
-  return { ...moved, verdict };
+  const answer = { recorded: moved.current, reported: to, resultCode: result.resultCode, ...(result.transactionId ? { transactionId: result.transactionId } : {}) };
+  if (moved.current !== to) {
+    // Invariant 7: never applied, flagged for a person with the evidence; a failure in doubt is not resent.
+    await flagPayout(db, { reference, reason: 'contradiction', source, detail: answer });
+    return { ...moved, verdict: 'contradiction' };
+  }
+  await notePayout(db, { reference, kind: 'payout.duplicate_answer', source, detail: answer });
+  if (result.amountMinor !== undefined) {
+    await flagPayout(db, { reference, reason: 'amount_mismatch', source, detail: { reported: result.amountMinor }, onlyIfAmountDiffersFrom: result.amountMinor });
+  }
+  return { ...moved, verdict: 'duplicate' };
+}
+
+/**
+ * The one move against the forward order, and only on PesaWay's word: a failure recorded from a callback
+ * that a fresh transaction query (made before a retry) says succeeded. The money was paid; the row is
+ * `succeeded` and never paid again, and it is flagged `contradiction` with both answers for a person.
+ */
+export async function correctFailureToSuccess(db: Queryable, reference: string, result: SettlementResult, source: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `WITH corrected AS (
+       UPDATE payouts p SET status = 'succeeded', failure_reason = NULL, failure_confirmed_at = NULL,
+              transaction_id = COALESCE($2, p.transaction_id), receipt = COALESCE($3, p.receipt), result_code = $4,
+              result_desc = COALESCE($5, p.result_desc), updated_at = now(), settled_at = now(),
+              attention = CASE WHEN 'contradiction' = ANY(p.attention) THEN p.attention ELSE p.attention || 'contradiction'::text END,
+              attention_at = now(),
+              evidence = COALESCE(p.evidence, '{}'::jsonb) || jsonb_build_object('contradiction',
+                jsonb_build_object('recorded', 'failed', 'recordedResultCode', old.result_code, 'reported', 'succeeded', 'resultCode', $4::int, 'corrected', true))
+         FROM payouts old WHERE old.reference = p.reference AND p.reference = $1 AND p.status = 'failed'
+       RETURNING p.batch_id, old.result_code AS previous_code)
+     INSERT INTO events (batch_id, reference, kind, actor, detail)
+     SELECT batch_id, $1, 'payout.succeeded', $6, jsonb_build_object('correctedFrom', 'failed', 'resultCode', $4::int) FROM corrected
+     UNION ALL
+     SELECT batch_id, $1, 'payout.attention', $6, jsonb_build_object('reason', 'contradiction', 'recorded', 'failed', 'recordedResultCode', previous_code, 'reported', 'succeeded', 'corrected', true) FROM corrected`,
+    [reference, result.transactionId ?? null, result.receipt ?? null, result.resultCode, result.resultDesc ?? null, source],
+  );
+  return (rowCount ?? 0) > 0;
 }
 
 /** The settle deadline passed with no final answer: `unresolved`, with its evidence; never resent. */
@@ -194,18 +235,20 @@ export async function cancelParkedPayouts(db: Queryable, references: readonly st
 }
 
 /**
- * Retry of failed rows: only payouts PesaWay confirmed failed (a non-zero ResultCode) get a next attempt,
- * under the next attempt's reference; the failed attempt stays, no longer current.
+ * Retry of failed rows: only payouts whose failure a fresh transaction query confirmed since `confirmedSince`
+ * (and no contradiction withdrew since) get a next attempt, under the next attempt's reference; the failed
+ * attempt stays, no longer current. Without `confirmedSince` nothing is retried.
  */
-export async function prepareRetry(pool: pg.Pool, batchId: string, actor: string): Promise<number> {
+export async function prepareRetry(pool: pg.Pool, batchId: string, actor: string, confirmedSince?: string): Promise<number> {
+  if (confirmedSince === undefined) return 0;
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     const { rows } = await client.query<{ reference: string; row_no: number; attempt: number }>(
       `UPDATE payouts SET is_current = false, updated_at = now()
-        WHERE batch_id = $1 AND is_current AND status = 'failed'
+        WHERE batch_id = $1 AND is_current AND status = 'failed' AND failure_confirmed_at >= $2::timestamptz
        RETURNING reference, row_no, attempt`,
-      [batchId],
+      [batchId, confirmedSince],
     );
     if (rows.length > 0) {
       const refs = rows.map((r) => payoutReference(batchId, r.row_no, r.attempt + 1));

@@ -2,6 +2,7 @@
 import { maskPhone } from '../common/mask.js';
 import type { Channel } from '../domain/channel.js';
 import type { MinorUnits } from '../domain/money.js';
+import type { AttentionList } from '../domain/attention.js';
 import type { AttentionStatus, PayoutStatus } from '../domain/payout-status.js';
 import { CALLBACK_ENTRY } from '../domain/payout-events.js';
 import { OPEN_PAYOUT_STATUSES } from '../domain/tally.js';
@@ -114,10 +115,29 @@ export async function getPayout(db: Queryable, reference: string): Promise<Payou
   return rows[0];
 }
 
-/** Statuses the cross-batch list serves (the attention list and its neighbours; indexed for it). */
+/**
+ * A list of payouts that need a person, across batches (both served by partial indexes): `flagged`, every
+ * attempt with an attention flag, newest flag first (a flag on an attempt already retried matters most);
+ * otherwise current attempts in that status, most recently changed first. `before`: the previous page's last reference.
+ */
+export async function payoutsNeedingAttention(db: Queryable, q: { list: AttentionList; limit: number; before?: string | undefined }): Promise<PayoutRow[]> {
+  if (q.list === 'flagged') return flaggedPayouts(db, q);
+  return payoutsByStatus(db, { status: q.list, limit: q.limit, before: q.before });
+}
 
-/** Current attempts in `status` across batches, most recently changed first; `before` is the last reference of the previous page. */
-export async function payoutsByStatus(db: Queryable, q: { status: AttentionStatus; limit: number; before?: string | undefined }): Promise<PayoutRow[]> {
+async function flaggedPayouts(db: Queryable, q: { limit: number; before?: string | undefined }): Promise<PayoutRow[]> {
+  const params: unknown[] = [q.limit];
+  const after = q.before
+    ? `AND (attention_at, reference) < (SELECT attention_at, reference FROM payouts WHERE reference = $${params.push(q.before)})`
+    : '';
+  const { rows } = await db.query<PayoutRow>(
+    `SELECT ${PAYOUT_COLUMNS} FROM payouts WHERE attention_at IS NOT NULL ${after} ORDER BY attention_at DESC, reference DESC LIMIT $1`,
+    params,
+  );
+  return rows;
+}
+
+async function payoutsByStatus(db: Queryable, q: { status: AttentionStatus; limit: number; before?: string | undefined }): Promise<PayoutRow[]> {
   const params: unknown[] = [q.status, q.limit];
   const after = q.before
     ? `AND (updated_at, reference) < (SELECT updated_at, reference FROM payouts WHERE reference = $${params.push(q.before)})`

@@ -44,13 +44,15 @@ export interface ReportRow {
   resultDesc: string | null;
   failureReason: string | null;
   evidence: Record<string, unknown> | null;
+  /** Why a person must look at it (AttentionReason values); empty when nothing is in doubt. */
+  attention: string[];
   settledAt: Date | null;
 }
 
 export const REPORT_COLUMNS = `row_no AS "rowNo", line, attempt, reference, employee_id AS "employeeId", name, channel, phone,
   account_number AS "accountNumber", bank_code AS "bankCode", bank_name AS "bankName", amount_minor AS "amountMinor", status,
   transaction_id AS "transactionId", receipt, result_code AS "resultCode", result_desc AS "resultDesc",
-  failure_reason AS "failureReason", evidence, settled_at AS "settledAt"`;
+  failure_reason AS "failureReason", evidence, attention, settled_at AS "settledAt"`;
 
 /** A page of current attempts in row order, optionally by status, after `afterRowNo`. */
 export async function payoutPage(db: Queryable, batchId: string, q: { status?: PayoutStatus | undefined; afterRowNo: number; limit: number }): Promise<ReportRow[]> {

@@ -3,6 +3,7 @@
  * each reads for a person (API, CLI, console). Status changes are `payout.<status>`; the others record
  * what PesaWay or the callback receiver said without moving the payout.
  */
+import { ATTENTION_TEXT, isAttentionReason } from './attention.js';
 import { type PayoutStatus, isPayoutStatus } from './payout-status.js';
 
 export const NOTE_KINDS = [
@@ -12,7 +13,9 @@ export const NOTE_KINDS = [
   'payout.duplicate_answer', // a second final answer that agrees with the recorded one
   'payout.contradiction', // a final answer that disagrees with the recorded one: for a person
   'payout.retry', // an operator's retry created this attempt
-  'payout.callback_undeliverable', // a stored callback failed delivery every time: for a person
+  'payout.callback_undeliverable', // a stored callback failed delivery every time: for a person (older logs)
+  'payout.attention', // flagged for a person: detail.reason is an AttentionReason
+  'payout.failure_confirmed', // a fresh query before a retry confirmed the failure
 ] as const;
 export type NoteKind = (typeof NOTE_KINDS)[number];
 export type StatusEventKind = `payout.${PayoutStatus}`;
@@ -51,6 +54,8 @@ const NOTE_LABELS: Record<NoteKind, string> = {
   'payout.contradiction': 'a final answer that contradicts the recorded one (not applied; needs a person)',
   'payout.retry': 'new attempt created by a retry of failed rows',
   'payout.callback_undeliverable': 'a stored result callback could not be delivered after every retry (needs a person)',
+  'payout.attention': 'flagged for a person',
+  'payout.failure_confirmed': 'PesaWay confirmed the failure (fresh transaction query before the retry)',
 };
 
 const scalar = (v: unknown, otherwise: string): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : otherwise);
@@ -60,8 +65,10 @@ export function describeEvent(kind: string, detail: Record<string, unknown> = {}
   const status = statusOfEvent(kind);
   if (status === 'submitting' && detail['from'] === 'awaiting_funds') return 'resent after the wallet was topped up (same reference)';
   if (status === 'submitting' && detail['from'] === 'submitting') return 'sent again (same reference)';
+  if (status === 'succeeded' && detail['correctedFrom'] === 'failed') return 'paid: PesaWay’s transaction query says it succeeded though a callback said it failed (corrected, never resent)';
   if (status) return STATUS_LABELS[status];
   if (kind === 'payout.query' && typeof detail['answer'] === 'string') return `transaction query: ${detail['answer']}`;
+  if (kind === 'payout.attention' && isAttentionReason(detail['reason'])) return `flagged for a person (${detail['reason']}): ${ATTENTION_TEXT[detail['reason']]}`;
   if (kind === CALLBACK_ENTRY) return `result callback received (ResultCode ${scalar(detail['resultCode'], '?')}): ${scalar(detail['outcome'], 'stored')}`;
   return (NOTE_LABELS as Record<string, string>)[kind] ?? kind;
 }

@@ -7,6 +7,7 @@ import {
   getExternalWorkflowHandle,
   log,
   makeContinueAsNewFunc,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -67,6 +68,8 @@ const BALANCE_REFRESH_MS = 60_000;
 const SILENT_REFRESHES_BEFORE_FORGETTING = 4;
 /** A batch run hands over to a new one past this many history events (or when Temporal suggests it). */
 const RUN_MAX_EVENTS = 8_000;
+/** The retry of failed rows confirms each failure with PesaWay first (issue 12). */
+const RETRY_GUARD_PATCH = 'confirm-failures-before-retry';
 
 /**
  * `batch/<batchId>`: pays one ingested payroll.
@@ -90,6 +93,14 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchSummary> {
     startToCloseTimeout: settings.payout.pesawayAttemptTimeoutMs,
     scheduleToCloseTimeout: '5 minutes',
     retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
+  });
+  // One long activity: a fresh transaction query per failed row before any is resent (it heartbeats its place).
+  const retryGuard = proxyActivities<Activities>({
+    taskQueue: settings.taskQueues.pesaway,
+    startToCloseTimeout: '15 minutes',
+    heartbeatTimeout: '1 minute',
+    scheduleToCloseTimeout: '2 hours',
+    retry: { initialInterval: '5 seconds', maximumInterval: '2 minutes' },
   });
   const now = (): string => new Date().toISOString();
 
@@ -160,7 +171,7 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchSummary> {
       changed = false;
       if (state.retryRequested) {
         state.retryRequested = false;
-        await db.prepareRetry(batchId, 'operator');
+        await retryFailedRows();
         await refresh(true);
       }
       if (state.cancelRequested && !state.cancelApplied) await applyCancel();
@@ -180,6 +191,26 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchSummary> {
       showDetails();
       if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (settings.batchRunMaxEvents ?? RUN_MAX_EVENTS)) await continueAsNew();
       await condition(() => changed, untilDue());
+    }
+  }
+
+  /**
+   * Retry of failed rows (invariant 7): every failure is confirmed by a fresh transaction query first; only
+   * confirmed ones get a next attempt. One PesaWay says succeeded is recorded paid; a doubtful one is flagged.
+   */
+  async function retryFailedRows(): Promise<void> {
+    // Runs started before the guard existed keep their recorded commands (their retry now resends nothing).
+    if (!patched(RETRY_GUARD_PATCH)) {
+      await db.prepareRetry(batchId, 'operator');
+      return;
+    }
+    try {
+      const check = await retryGuard.confirmFailures(batchId);
+      const retried = await db.prepareRetry(batchId, 'operator', check.confirmedSince);
+      log.info('Retry of failed rows', { batchId, retried, corrected: check.corrected, unconfirmed: check.unconfirmed });
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      log.warn('Failures could not be confirmed with PesaWay; nothing resent (ask again later)', { batchId, error: err.cause?.message ?? err.message });
     }
   }
 

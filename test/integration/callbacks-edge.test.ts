@@ -126,8 +126,9 @@ describe('callback receiver: any bytes, any content type, never a 500', () => {
     }
     expect(await attempts()).toMatchObject({ delivery_attempts: 3, outcome: 'undeliverable', problem: expect.any(String) });
     expect(await delivery.sweep(0)).toBe(0);
-    const story = await http<{ timeline: Array<{ kind: string }> }>('GET', `${api}/v1/payouts/${p!.reference}`, { key: API_KEYS.victor });
-    expect(story.body.timeline.map((e) => e.kind)).toContain('payout.callback_undeliverable');
+    const story = await http<{ payout: { attention: string[] }; timeline: Array<{ kind: string; text: string }> }>('GET', `${api}/v1/payouts/${p!.reference}`, { key: API_KEYS.victor });
+    expect(story.body.payout.attention).toEqual(['callback_undeliverable']);
+    expect(story.body.timeline.find((e) => e.kind === 'payout.attention')?.text).toMatch(/callback_undeliverable/);
   });
 
   it('keeps the evidence when a callback reports another amount than the payout\'s (item 4), in the payout and the report', async () => {
@@ -142,6 +143,9 @@ describe('callback receiver: any bytes, any content type, never a 500', () => {
     expect(row!.evidence.amountMismatch).toEqual({ expected: Number(row!.amount_minor), reported: 999_999_00 });
     const report = await http('GET', `${api}/v1/batches/edge-amount/report.csv`, { key: API_KEYS.victor });
     expect(report.text).toContain('amountMismatch');
+    expect(report.text.trim().split('\n').at(-1)).toMatch(/,amount_mismatch$/);
+    const flagged = await http<{ items: Array<{ reference: string; attention: string[] }> }>('GET', `${api}/v1/payouts?status=flagged`, { key: API_KEYS.victor });
+    expect(flagged.body.items).toContainEqual(expect.objectContaining({ reference: p!.reference, attention: ['amount_mismatch'] }));
   });
 
   it('counts forged callbacks durably, across API restarts', async () => {

@@ -3,15 +3,16 @@ import { describe, expect, inject, it } from 'vitest';
 import { loadRecordedHistories } from '../support/replay-fixtures.js';
 
 /**
- * Determinism guard: histories recorded from scenarios 1 (happy path), 2 (out of funds) and 6 (failures
- * and retry) are replayed against the current workflow code. A change that alters the commands a
+ * Determinism guard: histories recorded from scenarios 1 (happy path), 2 (out of funds), 6 (failures
+ * and retry, recorded before the retry guard: they replay through its `patched` branch) and the retry guard
+ * (failures confirmed with PesaWay before a retry) are replayed against the current workflow code. A change that alters the commands a
  * workflow issues for the same events fails here, before it can break running batches in production.
  */
-describe('replay of recorded histories (scenarios 1, 2 and 6)', () => {
+describe('replay of recorded histories (scenarios 1, 2, 6 and the retry guard)', () => {
   it('replays every recorded batch and shard history without non-determinism', async () => {
     const recorded = await loadRecordedHistories();
     const scenarios = new Set(recorded.map((r) => r.file.split('--')[0]));
-    expect([...scenarios].sort()).toEqual(['funds', 'happy', 'retry']);
+    expect([...scenarios].sort()).toEqual(['funds', 'guard', 'happy', 'retry']);
     expect(recorded.filter((r) => /^batch\/[^/]+$/.test(r.workflowId)).length).toBeGreaterThanOrEqual(3);
     expect(recorded.filter((r) => /^batch\/[^/]+\/\d+$/.test(r.workflowId)).length).toBeGreaterThanOrEqual(3);
 

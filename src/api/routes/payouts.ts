@@ -2,8 +2,8 @@ import type {} from '@fastify/swagger';
 import type { FastifyPluginCallback } from 'fastify';
 import { Readable } from 'node:stream';
 import { getBatch, listIssues } from '../../db/batches.js';
-import { getPayout, payoutTimeline, payoutsByStatus } from '../../db/payouts.js';
-import { ATTENTION_STATUSES, type AttentionStatus } from '../../domain/payout-status.js';
+import { getPayout, payoutTimeline, payoutsNeedingAttention } from '../../db/payouts.js';
+import { ATTENTION_LISTS, type AttentionList } from '../../domain/attention.js';
 import { payoutPage } from '../../db/reports.js';
 import { PAYOUT_STATUSES, type PayoutStatus } from '../../domain/payout-status.js';
 import { ERRORS_CSV_HEADER, errorsCsvLine } from '../../payroll/errors-csv.js';
@@ -74,17 +74,19 @@ export function payoutRoutes(deps: ApiDeps): FastifyPluginCallback {
       },
     );
 
-    app.get<{ Querystring: { status: AttentionStatus; cursor?: string; limit?: number } }>(
+    app.get<{ Querystring: { status: AttentionList; cursor?: string; limit?: number } }>(
       '/v1/payouts',
       {
         schema: {
           summary: 'Payouts that need a person, across batches, most recently changed first (current attempts)',
-          description: '`unresolved`: no final answer before the settle deadline (chase PesaWay with the evidence); `failed` / `rejected`: fix and retry; `awaiting_funds`: top up the wallet.',
+          description:
+            '`flagged`: any attempt flagged for a person (a contradiction, an amount mismatch, an undeliverable callback, a failure PesaWay did not confirm; see `attention` and `evidence`), newest flag first; ' +
+            '`unresolved`: no final answer before the settle deadline (chase PesaWay with the evidence); `failed` / `rejected`: fix and retry; `awaiting_funds`: top up the wallet.',
           tags: ['payouts'],
           querystring: {
             type: 'object',
             properties: {
-              status: { type: 'string', enum: [...ATTENTION_STATUSES], default: 'unresolved' },
+              status: { type: 'string', enum: [...ATTENTION_LISTS], default: 'unresolved' },
               cursor: { ...referenceParam.properties.reference, description: 'nextCursor of the previous page' },
               limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
             },
@@ -95,7 +97,7 @@ export function payoutRoutes(deps: ApiDeps): FastifyPluginCallback {
       async (request) => {
         requireRole(request, ANY_ROLE);
         const limit = request.query.limit ?? 100;
-        const rows = await payoutsByStatus(pool, { status: request.query.status, limit, before: request.query.cursor });
+        const rows = await payoutsNeedingAttention(pool, { list: request.query.status, limit, before: request.query.cursor });
         return { items: rows.map(payoutRecordView), nextCursor: rows.length === limit ? rows.at(-1)!.reference : null };
       },
     );

@@ -103,6 +103,7 @@ export interface PayoutRecord {
   reason: string | null;
   settledAt: string | null;
   evidence: Record<string, unknown> | null;
+  attention: string[];
   batchId: string;
   current: boolean;
   updatedAt: string;

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { ATTENTION_TEXT, isAttentionReason } from '../../../domain/attention.js';
 import { evidenceText } from '../../../domain/evidence.js';
 import { REFERENCE_PATTERN } from '../../../domain/reference.js';
 import { apiClient, withApiOptions, type ApiFlags } from '../api-options.js';
@@ -46,6 +47,7 @@ function storyLines({ payout: p, timeline }: PayoutStory): string[] {
   ];
   if (p.transactionId) lines.push(`  PesaWay transaction ${p.transactionId}${p.receipt ? `, receipt ${p.receipt}` : ''}`);
   if (p.reason) lines.push(`  reason: ${p.reason}`);
+  for (const reason of p.attention ?? []) lines.push(`  NEEDS A PERSON — ${reason}: ${isAttentionReason(reason) ? ATTENTION_TEXT[reason] : reason}`);
   const evidence = evidenceText(p.evidence);
   if (evidence) lines.push(`  evidence: ${evidence}`);
   lines.push('', 'Timeline (UTC):');
