@@ -64,6 +64,7 @@ export const batchSchema = {
     feeEstimate: money,
     submittedBy: { type: ['string', 'null'] },
     approvalRequired: { type: 'boolean' },
+    allowDuplicateFile: { type: 'boolean', description: 'submitted although its file was already another batch, on the submitter\'s explicit word' },
     approvedBy: { type: ['string', 'null'] },
     createdAt: { type: 'string', format: 'date-time' },
     finishedAt: { type: ['string', 'null'] },

@@ -68,6 +68,7 @@ export function batchView(b: Batch, base: { temporalUiUrl: string | undefined; n
     feeEstimate: formatMinor(b.feeEstimateMinor),
     submittedBy: b.submittedBy,
     approvalRequired: b.approvalRequired,
+    allowDuplicateFile: b.allowDuplicateFile,
     approvedBy: b.approvedBy,
     createdAt: b.createdAt.toISOString(),
     finishedAt: b.finishedAt?.toISOString() ?? null,

@@ -24,6 +24,8 @@ export interface Batch {
   feeEstimateMinor: MinorUnits;
   submittedBy: string | null;
   approvalRequired: boolean;
+  /** Submitted although its file was already another batch, on the submitter's explicit word. */
+  allowDuplicateFile: boolean;
   approvedBy: string | null;
   approvedAt: Date | null;
   createdAt: Date;
@@ -46,6 +48,7 @@ interface BatchRow {
   fee_estimate_minor: number;
   submitted_by: string | null;
   approval_required: boolean;
+  allow_duplicate_file: boolean;
   approved_by: string | null;
   approved_at: Date | null;
   created_at: Date;
@@ -68,6 +71,7 @@ const toBatch = (r: BatchRow): Batch => ({
   feeEstimateMinor: r.fee_estimate_minor,
   submittedBy: r.submitted_by,
   approvalRequired: r.approval_required,
+  allowDuplicateFile: r.allow_duplicate_file,
   approvedBy: r.approved_by,
   approvedAt: r.approved_at,
   createdAt: r.created_at,
@@ -76,7 +80,7 @@ const toBatch = (r: BatchRow): Batch => ({
 });
 
 const BATCH_COLUMNS = `id, status, policy, file_name, file_sha256, file_size, row_count, valid_count, invalid_count, warning_count,
-  total_minor, fee_estimate_minor, submitted_by, approval_required, approved_by, approved_at, created_at, updated_at, finished_at`;
+  total_minor, fee_estimate_minor, submitted_by, approval_required, allow_duplicate_file, approved_by, approved_at, created_at, updated_at, finished_at`;
 
 export async function getBatch(db: Queryable, id: string): Promise<Batch | undefined> {
   const { rows } = await db.query<BatchRow>(`SELECT ${BATCH_COLUMNS} FROM batches WHERE id = $1`, [id]);
@@ -89,6 +93,7 @@ export interface NewBatch {
   fileName: string | null;
   submittedBy: string | null;
   approvalRequired: boolean;
+  allowDuplicateFile: boolean;
 }
 
 /** What is only known once the whole file has been read. */
@@ -115,9 +120,9 @@ const PENDING_SHA256 = '0'.repeat(64);
 export async function insertPendingBatch(db: Queryable, batch: NewBatch): Promise<void> {
   await db.query(
     `INSERT INTO batches (id, status, policy, file_name, file_sha256, file_size, row_count, valid_count, invalid_count,
-       warning_count, total_minor, fee_estimate_minor, submitted_by, approval_required)
-     VALUES ($1, 'CREATED', $2, $3, $4, 0, 0, 0, 0, 0, 0, 0, $5, $6)`,
-    [batch.id, batch.policy, batch.fileName, PENDING_SHA256, batch.submittedBy, batch.approvalRequired],
+       warning_count, total_minor, fee_estimate_minor, submitted_by, approval_required, allow_duplicate_file)
+     VALUES ($1, 'CREATED', $2, $3, $4, 0, 0, 0, 0, 0, 0, 0, $5, $6, $7)`,
+    [batch.id, batch.policy, batch.fileName, PENDING_SHA256, batch.submittedBy, batch.approvalRequired, batch.allowDuplicateFile],
   );
 }
 
@@ -128,6 +133,15 @@ export async function completeBatch(db: Queryable, id: string, facts: BatchFacts
      WHERE id = $1`,
     [id, facts.status, facts.fileSha256, facts.fileSize, facts.rowCount, facts.validCount, facts.invalidCount, facts.warningCount, facts.totalMinor, facts.feeEstimateMinor],
   );
+}
+
+/** The oldest other batch holding exactly this file (same SHA-256 and size), if any. */
+export async function batchWithFile(db: Queryable, file: { sha256: string; size: number }, exceptId: string): Promise<Batch | undefined> {
+  const { rows } = await db.query<BatchRow>(
+    `SELECT ${BATCH_COLUMNS} FROM batches WHERE file_sha256 = $1 AND file_size = $2 AND id <> $3 ORDER BY created_at LIMIT 1`,
+    [file.sha256, file.size, exceptId],
+  );
+  return rows[0] && toBatch(rows[0]);
 }
 
 export async function insertFileChunk(db: Queryable, batchId: string, seq: number, content: Buffer): Promise<void> {

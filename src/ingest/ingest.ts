@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { AppError } from '../common/errors.js';
 import type { Logger } from '../common/log.js';
-import { completeBatch, getBatch, insertPendingBatch, type Batch } from '../db/batches.js';
+import { batchWithFile, completeBatch, getBatch, insertPendingBatch, type Batch } from '../db/batches.js';
 import type { Pool } from '../db/pool.js';
 import { formatKes } from '../domain/money.js';
 import { assertBatchId, defaultBatchId } from '../payroll/batch-id.js';
@@ -18,6 +18,8 @@ export interface IngestOptions extends ValidateOptions {
   submittedBy?: string;
   /** The batch waits for a second person's approval before it runs. */
   approvalRequired?: boolean;
+  /** Store the file as a new batch even though its content is already another batch (recorded on the batch). */
+  allowDuplicateFile?: boolean;
   /** Payouts per INSERT statement (default 1000). */
   rowsPerInsert?: number;
   log?: Logger;
@@ -26,14 +28,24 @@ export interface IngestOptions extends ValidateOptions {
 /**
  * `created`: the batch and its payouts are stored (status CREATED, or AWAITING_APPROVAL).
  * `existing`: this batch id already holds this very file; nothing changed (a resubmission is a no-op).
+ *   `differences`: options this request asked for that the existing batch does not have (not applied).
  * `refused`: the file is not acceptable under its policy; nothing stored; the report says why.
  * `conflict`: this batch id already holds a different file; nothing changed.
+ * `duplicate`: another batch already holds this very file, and the caller did not allow a second one.
  */
 export type IngestResult =
   | { kind: 'created'; batch: Batch; report: ValidationReport }
-  | { kind: 'existing'; batch: Batch }
+  | { kind: 'existing'; batch: Batch; differences: OptionDifference[] }
   | { kind: 'refused'; report: ValidationReport }
-  | { kind: 'conflict'; batchId: string; message: string };
+  | { kind: 'conflict'; batchId: string; message: string }
+  | { kind: 'duplicate'; batch: Batch; message: string };
+
+/** An option of a resubmission that the batch already stored under that id has otherwise. */
+export interface OptionDifference {
+  option: 'policy' | 'approvalRequired' | 'allowDuplicateFile';
+  requested: string | boolean;
+  existing: string | boolean;
+}
 
 export class IngestError extends AppError {}
 
@@ -74,7 +86,7 @@ async function ingestAs(pool: Pool, batchId: string, open: () => PayrollInput, o
       const file = known ?? (await digestInput(open()));
       const result: IngestResult =
         file.sha256 === existing.fileSha256 && file.size === existing.fileSize
-          ? { kind: 'existing', batch: existing }
+          ? { kind: 'existing', batch: existing, differences: optionDifferences(existing, options) }
           : { kind: 'conflict', batchId, message: conflictMessage(existing, file.sha256, file.size) };
       options.log?.info({ batchId, kind: result.kind }, 'payroll already ingested under this batch id');
       return result;
@@ -86,6 +98,7 @@ async function ingestAs(pool: Pool, batchId: string, open: () => PayrollInput, o
       fileName: options.fileName ?? null,
       submittedBy: options.submittedBy ?? null,
       approvalRequired: options.approvalRequired ?? false,
+      allowDuplicateFile: options.allowDuplicateFile ?? false,
     });
     const writer = new BatchWriter(client, batchId, options.rowsPerInsert);
     const report = await validatePayroll(open(), options, writer);
@@ -94,6 +107,18 @@ async function ingestAs(pool: Pool, batchId: string, open: () => PayrollInput, o
       inTransaction = false;
       options.log?.info({ batchId, rows: report.rows, invalid: report.invalid, refusal: report.refusal?.code }, 'payroll refused');
       return { kind: 'refused', report };
+    }
+    if (!options.allowDuplicateFile) {
+      // Serialised on the file's hash, so two uploads of one file under two ids cannot both become batches.
+      const file = { sha256: report.file.sha256!, size: report.file.size };
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`disburse/file/${file.sha256}`]);
+      const twin = await batchWithFile(client, file, batchId);
+      if (twin) {
+        await client.query('ROLLBACK');
+        inTransaction = false;
+        options.log?.info({ batchId, existing: twin.id }, 'payroll refused: its file is already a batch');
+        return { kind: 'duplicate', batch: twin, message: duplicateMessage(twin) };
+      }
     }
     await writer.finish();
     await completeBatch(client, batchId, {
@@ -128,6 +153,28 @@ async function ingestAs(pool: Pool, batchId: string, open: () => PayrollInput, o
   } finally {
     client.release(broken);
   }
+}
+
+function optionDifferences(existing: Batch, o: IngestOptions): OptionDifference[] {
+  const asked: Array<[OptionDifference['option'], string | boolean, string | boolean]> = [
+    ['policy', o.policy ?? 'strict', existing.policy],
+    ['approvalRequired', o.approvalRequired ?? false, existing.approvalRequired],
+    ['allowDuplicateFile', o.allowDuplicateFile ?? false, existing.allowDuplicateFile],
+  ];
+  return asked.filter(([, requested, had]) => requested !== had).map(([option, requested, had]) => ({ option, requested, existing: had }));
+}
+
+/** The existing batch's options, for a person: `policy strict, approval required: no`. */
+export function batchOptionsText(b: Batch): string {
+  return `policy ${b.policy}, approval required: ${b.approvalRequired ? 'yes' : 'no'}${b.allowDuplicateFile ? ', duplicate file allowed' : ''}`;
+}
+
+function duplicateMessage(twin: Batch): string {
+  return (
+    `This file is already batch "${twin.id}" (${twin.status}, ${twin.rowCount} rows, ${formatKes(twin.totalMinor)}, received ${twin.createdAt.toISOString()}); ` +
+    'nothing was stored, so nobody is paid twice. To follow that batch, use its id. If this really is a second payroll with the same content, ' +
+    'submit it again with allowDuplicateFile=true (disburse submit --allow-duplicate-file); that choice is recorded on the new batch.'
+  );
 }
 
 function conflictMessage(existing: Batch, sha256: string, size: number): string {

@@ -32,7 +32,7 @@ describe('callback receiver: any bytes, any content type, never a 500', () => {
   /** A batch of payouts PesaWay accepts and never settles by itself: each waits for a callback. */
   async function acceptedPayouts(batchId: string, n: number): Promise<Array<{ reference: string; transactionId: string }>> {
     const csv = payrollCsv(payrollRows(n, { phone: () => TEST_PHONES.neverSettles }));
-    expect((await http('POST', `${api}/v1/batches?batchId=${batchId}`, csvUpload(csv, API_KEYS.alice))).status).toBe(201);
+    expect((await http('POST', `${api}/v1/batches?batchId=${batchId}&allowDuplicateFile=true`, csvUpload(csv, API_KEYS.alice))).status).toBe(201);
     const references = Array.from({ length: n }, (_, i) => payoutReference(batchId, i + 1, 1));
     return eventually(async () => {
       const { rows } = await engine.db.pool.query<{ reference: string; transactionId: string }>(

@@ -112,18 +112,18 @@ describe('payroll ingestion into PostgreSQL', () => {
     expect(last.rows).toEqual([{ reference: payoutReference('big-1', 40_000, 1), line: 40_001 }]);
   });
 
-  it('treats the same batch id with the same file as a no-op returning the existing batch', async () => {
+  it('treats the same batch id with the same file as a no-op returning the existing batch, saying which options differ', async () => {
     const bytes = fixture('excel-semicolon-bom.csv');
     const first = created(await ingestPayroll(db.pool, stream(bytes), { batchId: 'same-file' }));
     const again = await ingestPayroll(db.pool, stream(bytes, 7), { batchId: 'same-file', policy: 'skip-invalid' });
-    expect(again).toEqual({ kind: 'existing', batch: first.batch });
+    expect(again).toEqual({ kind: 'existing', batch: first.batch, differences: [{ option: 'policy', requested: 'skip-invalid', existing: 'strict' }] });
     expect(await count('SELECT count(*) FROM payouts WHERE batch_id = $1', ['same-file'])).toBe(4);
     expect(await count('SELECT count(*) FROM batch_file_chunks WHERE batch_id = $1', ['same-file'])).toBe(1);
   });
 
   it('refuses the same batch id with a different file, clearly, losing nothing', async () => {
     const original = fixture('clean.csv');
-    created(await ingestPayroll(db.pool, stream(original), { batchId: 'taken' }));
+    created(await ingestPayroll(db.pool, stream(original), { batchId: 'taken', allowDuplicateFile: true }));
     const before = await getBatch(db.pool, 'taken');
     const other = fixture('quoted-thousands.csv');
     const result = await ingestPayroll(db.pool, stream(other), { batchId: 'taken' });
@@ -142,7 +142,7 @@ describe('payroll ingestion into PostgreSQL', () => {
     const first = created(await ingestPayroll(db.pool, stream(bytes)));
     expect(first.batch.id).toBe(`b-${sha256(bytes).slice(0, 16)}`);
     const again = await ingestPayroll(db.pool, stream(bytes));
-    expect(again).toEqual({ kind: 'existing', batch: first.batch });
+    expect(again).toEqual({ kind: 'existing', batch: first.batch, differences: [] });
   });
 
   it('lets exactly one of two concurrent ingestions of a batch id create it', async () => {
@@ -173,7 +173,7 @@ describe('payroll ingestion into PostgreSQL', () => {
     expect(await count("SELECT count(*) FROM batch_file_chunks WHERE batch_id = 'strict-refused'")).toBe(0);
     expect(await count("SELECT count(*) FROM payouts WHERE batch_id = 'strict-refused'")).toBe(0);
     // Refused is not taken: the corrected file can use the id.
-    created(await ingestPayroll(db.pool, stream(fixture('clean.csv')), { batchId: 'strict-refused' }));
+    created(await ingestPayroll(db.pool, stream(fixture('clean.csv')), { batchId: 'strict-refused', allowDuplicateFile: true }));
   });
 
   it('stores the valid rows and the findings under skip-invalid', async () => {
@@ -220,7 +220,7 @@ describe('payroll ingestion into PostgreSQL', () => {
     created(await ingestPayroll(db.pool, stream(fixture('bank-only.csv')), { batchId: 'holder' }));
     // Simulate the one-in-millions case: a stored payout already carries the reference batch "clash" would use.
     await db.pool.query("UPDATE payouts SET reference = $1 WHERE batch_id = 'holder' AND row_no = 1", [payoutReference('clash', 1, 1)]);
-    const err = await ingestPayroll(db.pool, stream(fixture('clean.csv')), { batchId: 'clash' }).catch((e: unknown) => e);
+    const err = await ingestPayroll(db.pool, stream(fixture('clean.csv')), { batchId: 'clash', allowDuplicateFile: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IngestError);
     expect((err as IngestError).code).toBe('reference_collision');
     expect(await getBatch(db.pool, 'clash')).toBeUndefined();

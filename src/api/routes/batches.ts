@@ -8,7 +8,7 @@ import { startBatch } from '../../client/batches.js';
 import { getBatch } from '../../db/batches.js';
 import { listBatches } from '../../db/reports.js';
 import { BATCH_STATUSES, type BatchStatus } from '../../domain/batch-status.js';
-import { ingestPayroll } from '../../ingest/ingest.js';
+import { batchOptionsText, ingestPayroll } from '../../ingest/ingest.js';
 import { type Policy, reportJson } from '../../payroll/report.js';
 import { validatePayroll } from '../../payroll/validate-file.js';
 import { ANY_ROLE, requireRole } from '../auth.js';
@@ -25,6 +25,7 @@ interface SubmitQuery {
   approvalRequired?: boolean;
   dryRun?: boolean;
   acknowledgeWarnings?: boolean;
+  allowDuplicateFile?: boolean;
   fileName?: string;
 }
 
@@ -42,6 +43,7 @@ const submitQuery = {
     approvalRequired: { type: 'boolean', default: false },
     dryRun: { type: 'boolean', default: false, description: 'validate only; nothing is stored' },
     acknowledgeWarnings: { type: 'boolean', default: false },
+    allowDuplicateFile: { type: 'boolean', default: false, description: 'store this file as a new batch even though its content is already a batch (recorded on the batch); otherwise 409 duplicate_file' },
     fileName: { type: 'string', maxLength: 200, pattern: NO_CONTROL_CHARACTERS },
   },
 } as const;
@@ -85,7 +87,8 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
           summary: 'Submit a payroll CSV',
           description:
             'Body: the CSV as `text/csv`, or `multipart/form-data` with a `file` part. Validates, stores and starts the batch. ' +
-            'Resubmitting the same file (or the same Idempotency-Key) returns the existing batch.',
+            'Resubmitting the same file (or the same Idempotency-Key) with the same options returns the existing batch (200); with other options, 409 `options_differ` naming the existing options. ' +
+            'A file whose content is already another batch is refused with 409 `duplicate_file` naming it, whatever the key or batch id, unless `allowDuplicateFile=true`.',
           tags: ['batches'],
           querystring: submitQuery,
           headers: { type: 'object', properties: { 'idempotency-key': { type: 'string' } } },
@@ -124,6 +127,7 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
           ...(upload.fileName ? { fileName: upload.fileName } : {}),
           submittedBy: who.user,
           approvalRequired: q.approvalRequired ?? false,
+          allowDuplicateFile: q.allowDuplicateFile ?? false,
           log: deps.log,
         });
         switch (result.kind) {
@@ -133,7 +137,20 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
             });
           case 'conflict':
             throw new Problem(409, 'batch_conflict', 'Batch id already used', `${result.message} Choose another batch id to submit this file as a new batch.`);
+          case 'duplicate':
+            throw new Problem(409, 'duplicate_file', 'File already submitted', result.message, { batchId: result.batch.id, batch: batchView(result.batch, viewBase) });
           case 'existing': {
+            if (result.differences.length > 0) {
+              const asked = result.differences.map((d) => `${d.option}=${String(d.requested)}`).join(', ');
+              throw new Problem(
+                409,
+                'options_differ',
+                'Batch exists with other options',
+                `This file is already batch "${result.batch.id}" with ${batchOptionsText(result.batch)}; this request asked for ${asked}, which was not applied. ` +
+                  'Nothing was changed. To pay the file with other options, cancel that batch first (if it has not paid) and submit under a new batch id with allowDuplicateFile=true.',
+                { batchId: result.batch.id, existingOptions: { policy: result.batch.policy, approvalRequired: result.batch.approvalRequired, allowDuplicateFile: result.batch.allowDuplicateFile }, batch: batchView(result.batch, viewBase) },
+              );
+            }
             // Also heals a submission whose workflow start was lost: starting an existing batch is a no-op.
             await startBatch(temporal, result.batch.id, settings, batchSummaryLine(result.batch));
             return reply.code(200).send({ created: false, batch: batchView(result.batch, viewBase) });

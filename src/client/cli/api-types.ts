@@ -38,6 +38,7 @@ export interface Batch {
   feeEstimate: string;
   submittedBy: string | null;
   approvalRequired: boolean;
+  allowDuplicateFile: boolean;
   approvedBy: string | null;
   createdAt: string;
   finishedAt: string | null;

@@ -88,7 +88,7 @@ export function batchSummary(batch: Batch): string[] {
   lines.push(`  ${file}: ${plural(batch.rows, 'row')} (${batch.valid} valid, ${batch.invalid} invalid, ${plural(batch.warnings, 'warning')}), policy ${batch.policy}`);
   lines.push(`  Total ${kes(batch.totalAmount)} (estimated fees ${kes(batch.feeEstimate)})`);
   const approval = batch.approvedBy !== null ? `; approved by ${batch.approvedBy}` : batch.status === 'AWAITING_APPROVAL' ? '; needs approval' : '';
-  lines.push(`  Submitted by ${batch.submittedBy ?? 'unknown'} at ${shortTime(batch.createdAt)} UTC${approval}`);
+  lines.push(`  Submitted by ${batch.submittedBy ?? 'unknown'} at ${shortTime(batch.createdAt)} UTC${approval}${batch.allowDuplicateFile ? '; its file was already another batch (submitted with --allow-duplicate-file)' : ''}`);
   const p = batch.progress;
   if (p) {
     const t = tally(p.counts);

@@ -20,6 +20,7 @@ interface SubmitFlags extends ApiFlags {
   policy: Policy;
   approvalRequired?: boolean;
   acknowledgeWarnings?: boolean;
+  allowDuplicateFile?: boolean;
   dryRun?: boolean;
   idempotencyKey?: string;
   watch?: boolean;
@@ -41,6 +42,7 @@ export function register(program: Command, cli: CliContext): void {
     .addOption(new Option('--policy <policy>', 'strict: any invalid row refuses the file; skip-invalid: pay the valid rows').choices(POLICIES).default('strict'))
     .option('--approval-required', 'hold the batch until another user with the approver role approves it')
     .option('--acknowledge-warnings', 'accept the file despite warnings (e.g. the same phone and amount twice)')
+    .option('--allow-duplicate-file', 'pay this file as a new batch although its content is already a batch (recorded on the batch)')
     .option('--dry-run', 'validate on the server only; nothing is stored or paid')
     .option('--idempotency-key <key>', 'a key of your own: submitting again with it returns the same batch')
     .option('--watch', 'then watch the batch to its end (exit code as for `disburse watch`)')
@@ -50,8 +52,9 @@ export function register(program: Command, cli: CliContext): void {
     .addHelpText(
       'after',
       `
-Submitting the same file again returns the existing batch, unless you name a new --batch-id
-on purpose.
+Submitting the same file again with the same options returns the existing batch. A file whose
+content is already a batch is refused (exit 1, naming that batch), whatever --batch-id or
+--idempotency-key, unless you say --allow-duplicate-file.
 
 Examples:
   disburse submit november.csv --batch-id payroll-2026-11 --watch
@@ -93,6 +96,7 @@ async function submitCommand(file: string, flags: SubmitFlags, cli: CliContext):
         policy: flags.policy,
         approvalRequired: flags.approvalRequired ? true : undefined,
         acknowledgeWarnings: flags.acknowledgeWarnings ? true : undefined,
+        allowDuplicateFile: flags.allowDuplicateFile ? true : undefined,
         dryRun: flags.dryRun ? true : undefined,
         fileName: file === '-' ? undefined : basename(file),
       },
