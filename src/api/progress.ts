@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { getProgress } from '../client/batches.js';
 import { statusTotals } from '../db/batch-runs.js';
 import type { Batch } from '../db/batches.js';
+import { flaggedCount } from '../db/payouts.js';
 import type { Pool } from '../db/pool.js';
 import { isFinalBatchStatus } from '../domain/batch-status.js';
 import { amountsOf, countsOf } from '../domain/tally.js';
@@ -15,9 +16,9 @@ import { type ProgressView, progressView } from './views.js';
  */
 export async function batchProgress(pool: Pool, temporal: Client, batch: Batch): Promise<ProgressView> {
   const live = !isFinalBatchStatus(batch.status) && batch.status !== 'CREATED' ? await liveProgress(temporal, batch.id) : undefined;
-  const totals = await statusTotals(pool, batch.id);
+  const [totals, flagged] = await Promise.all([statusTotals(pool, batch.id), flaggedCount(pool, batch.id)]);
   const counted = { counts: countsOf(totals), amounts: amountsOf(totals), countsAt: new Date().toISOString() };
-  if (live) return progressView({ ...live, ...counted }, 'workflow');
+  if (live) return progressView({ ...live, ...counted }, 'workflow', flagged);
   return progressView(
     {
       batchId: batch.id,
@@ -35,6 +36,7 @@ export async function batchProgress(pool: Pool, temporal: Client, batch: Batch):
       run: 0,
     },
     'database',
+    flagged,
   );
 }
 

@@ -42,6 +42,7 @@ export const progressSchema = {
     awaitingFundsSince: { type: ['string', 'null'] },
     countsAt: { type: ['string', 'null'], description: 'when the counts were read from the database' },
     shardsRunning: { type: 'integer' },
+    flagged: { type: 'integer', description: 'payouts flagged for a person (contradictions, amount mismatches, undeliverable callbacks, unconfirmed failures): GET /v1/payouts?status=flagged' },
     source: { type: 'string', enum: ['workflow', 'database'] },
   },
 } as const;

@@ -19,10 +19,12 @@ export interface ProgressView {
   awaitingFundsSince: string | null;
   countsAt: string | null;
   shardsRunning: number;
+  /** Payouts of the batch flagged for a person (any attempt): see `GET /v1/payouts?status=flagged`. */
+  flagged: number;
   source: 'workflow' | 'database';
 }
 
-export function progressView(p: Progress, source: ProgressView['source']): ProgressView {
+export function progressView(p: Progress, source: ProgressView['source'], flagged: number): ProgressView {
   return {
     status: p.status,
     paused: p.paused,
@@ -42,6 +44,7 @@ export function progressView(p: Progress, source: ProgressView['source']): Progr
     awaitingFundsSince: p.awaitingFundsSince ?? null,
     countsAt: p.countsAt ?? null,
     shardsRunning: p.shardsRunning,
+    flagged,
     source,
   };
 }

@@ -125,6 +125,12 @@ export async function payoutsNeedingAttention(db: Queryable, q: { list: Attentio
   return payoutsByStatus(db, { status: q.list, limit: q.limit, before: q.before });
 }
 
+/** How many payouts of a batch (any attempt) are flagged for a person. */
+export async function flaggedCount(db: Queryable, batchId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM payouts WHERE attention_at IS NOT NULL AND batch_id = $1', [batchId]);
+  return rows[0]?.n ?? 0;
+}
+
 async function flaggedPayouts(db: Queryable, q: { limit: number; before?: string | undefined }): Promise<PayoutRow[]> {
   const params: unknown[] = [q.limit];
   const after = q.before

@@ -96,6 +96,8 @@ describe('contradictions reach a person; retry-failed confirms every failure wit
     const story = await http<{ timeline: Array<{ kind: string; text: string }> }>('GET', `${api}/v1/payouts/${ref(1)}`, { key: API_KEYS.victor });
     expect(story.body.timeline.map((e) => e.kind)).toEqual(expect.arrayContaining(['payout.failed', 'payout.succeeded', 'payout.attention']));
     expect(story.body.timeline.find((e) => e.kind === 'payout.succeeded')!.text).toMatch(/transaction query says it succeeded/);
+    const batch = await http<{ progress: { flagged: number } }>('GET', `${api}/v1/batches/${BATCH}`, { key: API_KEYS.victor });
+    expect(batch.body.progress.flagged).toBe(4);
     const report = await http('GET', `${api}/v1/batches/${BATCH}/report.csv`, { key: API_KEYS.victor });
     const lines = report.text.trim().split('\n');
     expect(lines[0]).toMatch(/,attention$/);

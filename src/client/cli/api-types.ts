@@ -15,6 +15,7 @@ export interface BatchProgress {
   amounts: Record<'total' | 'succeeded' | 'failed' | 'rejected' | 'cancelled' | 'unresolved' | 'pending', string>;
   /** Money missing to finish, while AWAITING_FUNDS (null when unknown). */
   shortfall: string | null;
+  flagged?: number;
   available: string | null;
   availableAt: string | null;
   awaitingFundsSince: string | null;

@@ -94,6 +94,7 @@ export function batchSummary(batch: Batch): string[] {
     const t = tally(p.counts);
     lines.push(`  Payouts: ${countsText(t)} (of ${t.total})`);
     lines.push(`  Paid ${kes(p.amounts.succeeded)} of ${kes(p.amounts.total)}${amountBreakdown(p)}`);
+    if ((p.flagged ?? 0) > 0) lines.push(`  NEEDS A PERSON: ${plural(p.flagged ?? 0, 'payout')} flagged (PesaWay's answers disagree or are unconfirmed): disburse attention --status flagged`);
   }
   if (batch.finishedAt !== null) lines.push(`  Finished at ${shortTime(batch.finishedAt)} UTC`);
   if (batch.links.temporal !== null) lines.push(`  Temporal: ${batch.links.temporal}`);
