@@ -1,12 +1,13 @@
 import { type BatchActivityDeps, createBatchActivities } from './batch.js';
 import { createBalanceActivities } from './balance.js';
 import { type PayoutActivityDeps, createPayoutActivities } from './payout.js';
+import { createWebhookActivities } from './webhooks.js';
 
 export type ActivityDeps = BatchActivityDeps & PayoutActivityDeps;
 
 /** Every activity, built from injected dependencies (tests pass real or fake ones). */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createBatchActivities(deps), ...createPayoutActivities(deps), ...createBalanceActivities(deps) };
+  return { ...createBatchActivities(deps), ...createPayoutActivities(deps), ...createBalanceActivities(deps), ...createWebhookActivities(deps) };
 }
 
 /** The activities' contract as workflows see it: derived from the implementation, imported as a type only. */
