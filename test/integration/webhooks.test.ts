@@ -71,6 +71,9 @@ function startReceiver(secrets: Map<string, string>, failFirst: (d: Delivery) =>
   };
 }
 
+/** Waits until `probe` (a synchronous look at what the receiver saw) returns a value. */
+const seen = <T>(probe: () => T | undefined, what: string, timeoutMs = 30_000): Promise<T> => eventually(() => Promise.resolve(probe()), what, timeoutMs);
+
 describe('signed webhooks', () => {
   let engine: Engine;
   let receiverUrl: string;
@@ -119,18 +122,18 @@ describe('signed webhooks', () => {
 
     const types = (path: string, batchId: string) => receiver.processed(path).filter((d) => d.body.data['batchId'] === batchId).map((d) => d.body.type);
     // The first delivery of awaiting_approval was answered 500: it arrives again, and is deduped.
-    await eventually(async () => (receiver.duplicates() >= 1 ? true : undefined), 'the retried awaiting_approval', 30_000);
+    await seen(() => (receiver.duplicates() >= 1 ? true : undefined), 'the retried awaiting_approval', 30_000);
     expect(types('/api', 'hooks-1')).toEqual(['batch.awaiting_approval']);
     await signalBatch(engine.temporal.client, 'hooks-1', 'approve', 'bob');
 
-    const alert = await eventually(async () => receiver.processed('/api').find((d) => d.body.type === 'batch.awaiting_funds'), 'batch.awaiting_funds', 60_000);
+    const alert = await seen(() => receiver.processed('/api').find((d) => d.body.type === 'batch.awaiting_funds'), 'batch.awaiting_funds', 60_000);
     expect(alert.body.data).toMatchObject({ batchId: 'hooks-1', status: 'AWAITING_FUNDS', shortfall: expect.stringMatching(/^\d+\.\d{2}$/), shortfallMinor: expect.any(Number) });
     engine.sandbox.topUp(10 * PER_PAYOUT);
     await signalBatch(engine.temporal.client, 'hooks-1', 'fundsAdded', 'treasury');
 
     const summary = await handle.result();
     expect(summary).toMatchObject({ status: 'COMPLETED', counts: { succeeded: 4, failed: 1, unresolved: 1 } });
-    await eventually(async () => (types('/api', 'hooks-1').includes('batch.completed') ? true : undefined), 'batch.completed delivered', 30_000);
+    await seen(() => (types('/api', 'hooks-1').includes('batch.completed') ? true : undefined), 'batch.completed delivered', 30_000);
 
     // Exactly the log's webhook events of this batch arrived, once each after dedupe, every signature valid.
     const logged = await engine.db.pool.query<{ id: string; kind: string }>(
@@ -159,7 +162,7 @@ describe('signed webhooks', () => {
     }
 
     // The environment's endpoint subscribed to batch.completed only, signed with its own secret.
-    await eventually(async () => (receiver.processed('/env').length > 0 ? true : undefined), 'the env endpoint', 30_000);
+    await seen(() => (receiver.processed('/env').length > 0 ? true : undefined), 'the env endpoint', 30_000);
     expect(receiver.processed('/env').map((d) => d.body.type)).toEqual(['batch.completed']);
 
     // The endpoint's record: the acknowledged deliveries, no error left after the retry succeeded.
@@ -172,13 +175,13 @@ describe('signed webhooks', () => {
     const second = await startBatch(engine.temporal.client, 'hooks-2', engine.settings);
     await signalBatch(engine.temporal.client, 'hooks-2', 'cancel', 'alice');
     expect(await second.handle.result()).toMatchObject({ status: 'CANCELLED' });
-    await eventually(async () => (types('/api', 'hooks-2').includes('batch.cancelled') ? true : undefined), 'batch.cancelled delivered', 30_000);
+    await seen(() => (types('/api', 'hooks-2').includes('batch.cancelled') ? true : undefined), 'batch.cancelled delivered', 30_000);
     expect(types('/api', 'hooks-2')).toEqual(['batch.awaiting_approval', 'batch.cancelled']);
 
     // A test ping reaches this endpoint only; deleting the endpoint ends its delivery workflow.
     const ping = await http<{ eventId: string }>('POST', `${api}/v1/webhooks/${endpointId}/test`, { key: API_KEYS.alice });
     expect(ping.status).toBe(202);
-    await eventually(async () => receiver.processed('/api').find((d) => d.body.id === ping.body.eventId), 'the test ping', 30_000);
+    await seen(() => receiver.processed('/api').find((d) => d.body.id === ping.body.eventId), 'the test ping', 30_000);
     expect(receiver.processed('/env').some((d) => d.body.type === 'webhook.test')).toBe(false);
     expect((await http('DELETE', `${api}/v1/webhooks/we_env_test`, { key: API_KEYS.alice })).status).toBe(409);
     expect((await http('DELETE', `${api}/v1/webhooks/${endpointId}`, { key: API_KEYS.alice })).status).toBe(200);
