@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signalBatch, startBatch } from '../../src/client/batches.js';
 import { TEST_PHONES } from '../../src/sandbox/index.js';
+import { historyCost } from '../../src/temporal/history-cost.js';
 import { workflowIds } from '../../src/workflows/definitions.js';
 import { API_KEYS, type Engine, startEngine } from '../support/engine.js';
 import { http } from '../support/http.js';
@@ -189,6 +190,17 @@ describe('signed webhooks', () => {
       const { status } = await engine.temporal.client.workflow.getHandle(workflowIds.webhook(endpointId)).describe();
       return status.name === 'COMPLETED' ? true : undefined;
     }, 'the delivery workflow to end', 30_000);
+  });
+
+  it('an endpoint costs about one activity per long poll: one action and a handful of history events a round', async () => {
+    const { events } = await engine.temporal.client.workflow.getHandle(workflowIds.webhook('we_env_test')).fetchHistory();
+    const rounds = (events ?? []).filter((e) => e.activityTaskScheduledEventAttributes).length;
+    const cost = historyCost(events ?? []);
+    process.stdout.write(`${JSON.stringify({ webhookWorkflow: { rounds, events: cost.events, actions: cost.actions, longPollMs: engine.webhooks.longPollMs } })}\n`);
+    expect(rounds).toBeGreaterThan(2);
+    // The start, then each round: its activity attempt (no retries: this endpoint never failed).
+    expect(cost.actions).toBeLessThanOrEqual(rounds + 1);
+    expect(cost.events / rounds).toBeLessThanOrEqual(7);
   });
 
   it('lists the webhook routes in /openapi.json', async () => {
