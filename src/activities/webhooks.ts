@@ -57,7 +57,8 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
           delivered += 1;
           ctx.heartbeat();
         }
-        if (events.length === PAGE) continue;
+        // A backlog is sent page after page, but within the poll's time budget: the next round goes on with it.
+        if (events.length === PAGE && Date.now() < until) continue;
         if (delivered > 0 || Date.now() >= until) return { delivered, stopped: false };
         ctx.heartbeat();
         // Rejects when the activity is cancelled (worker shutdown): the workflow's retry resumes from the cursor.
