@@ -38,7 +38,7 @@ function verify(secret: string, header: string | undefined, raw: string): boolea
 }
 
 /** A receiver on 127.0.0.1: verifies each signature, dedupes by event id, and fails chosen first deliveries. */
-function startReceiver(secrets: Map<string, string>, failFirst: (d: Delivery) => boolean) {
+function startReceiver(secrets: Map<string, string>, failFirst: (d: Delivery) => boolean, down: (path: string) => boolean) {
   const deliveries: Delivery[] = [];
   const processed = new Map<string, Delivery>();
   let duplicates = 0;
@@ -52,6 +52,7 @@ function startReceiver(secrets: Map<string, string>, failFirst: (d: Delivery) =>
       const d: Delivery = { path, eventId: String(req.headers['pesaway-disburse-event-id']), body, raw, signatureValid: verify(secrets.get(path) ?? '', req.headers['pesaway-disburse-signature'] as string | undefined, raw) };
       deliveries.push(d);
       if (!d.signatureValid) return void res.writeHead(400).end('bad signature');
+      if (down(path)) return void res.writeHead(503).end('down for maintenance');
       const key = `${path} ${body.id}`;
       if (processed.has(key)) {
         duplicates += 1;
@@ -80,11 +81,17 @@ describe('signed webhooks', () => {
   let receiverUrl: string;
   const secrets = new Map<string, string>([['/env', ENV_SECRET]]);
   let failedOnce = false;
-  const receiver = startReceiver(secrets, (d) => {
-    if (failedOnce || d.body.type !== 'batch.awaiting_approval') return false;
-    failedOnce = true;
-    return true;
-  });
+  // `/down` answers 503 until the test brings it back: its events wait, then arrive in order.
+  let downIsDown = true;
+  const receiver = startReceiver(
+    secrets,
+    (d) => {
+      if (failedOnce || d.body.type !== 'batch.awaiting_approval') return false;
+      failedOnce = true;
+      return true;
+    },
+    (path) => path === '/down' && downIsDown,
+  );
 
   beforeAll(async () => {
     receiverUrl = await receiver.listen();
@@ -111,8 +118,11 @@ describe('signed webhooks', () => {
     expect(created.body).toMatchObject({ id: expect.stringMatching(/^we_/), secret: expect.stringMatching(/^whsec_/), eventTypes: ['*'] });
     secrets.set('/api', created.body.secret);
     const endpointId = created.body.id;
+    const downHook = await http<{ id: string; secret: string }>('POST', `${api}/v1/webhooks`, { key: API_KEYS.bob, json: { url: `${receiverUrl}/down`, eventTypes: ['batch.completed', 'batch.cancelled'] } });
+    expect(downHook.status).toBe(201);
+    secrets.set('/down', downHook.body.secret);
     const listed = await http<{ items: Array<{ id: string; source: string }> }>('GET', `${api}/v1/webhooks`, { key: API_KEYS.bob });
-    expect(listed.body.items.map((e) => [e.id, e.source]).sort()).toEqual([[endpointId, 'api'], ['we_env_test', 'env']].sort());
+    expect(listed.body.items.map((e) => [e.id, e.source]).sort()).toEqual([[endpointId, 'api'], [downHook.body.id, 'api'], ['we_env_test', 'env']].sort());
     expect(listed.text).not.toContain(created.body.secret);
     expect(listed.text).not.toContain(ENV_SECRET);
 
@@ -171,6 +181,12 @@ describe('signed webhooks', () => {
     const mine = after.body.items.find((e) => e.id === endpointId)!;
     expect(mine).toMatchObject({ delivered: got.length, lastError: null, lastEventId: got.at(-1)!.body.id });
 
+    // The endpoint that is down is retried (with backoff) and says why.
+    await seen(() => (receiver.deliveries.filter((d) => d.path === '/down').length >= 2 ? true : undefined), 'retries to /down');
+    const failing = await http<{ items: Array<{ id: string; delivered: number; lastError: string | null; failingSince: string | null }> }>('GET', `${api}/v1/webhooks`, { key: API_KEYS.alice });
+    expect(failing.body.items.find((e) => e.id === downHook.body.id)).toMatchObject({ delivered: 0, lastError: expect.stringMatching(/batch\.completed.*answered HTTP 503/), failingSince: expect.any(String) });
+    expect(failing.text).not.toContain(downHook.body.secret);
+
     // A cancelled batch says so.
     await engine.ingest(payrollCsv(payrollRows(2, { amount: () => 1000, phone: (i) => `2547${41_000_000 + i}` })), { batchId: 'hooks-2', approvalRequired: true, submittedBy: 'alice' });
     const second = await startBatch(engine.temporal.client, 'hooks-2', engine.settings);
@@ -178,6 +194,13 @@ describe('signed webhooks', () => {
     expect(await second.handle.result()).toMatchObject({ status: 'CANCELLED' });
     await seen(() => (types('/api', 'hooks-2').includes('batch.cancelled') ? true : undefined), 'batch.cancelled delivered', 30_000);
     expect(types('/api', 'hooks-2')).toEqual(['batch.awaiting_approval', 'batch.cancelled']);
+
+    // Back up: what waited arrives, in order, then the endpoint's error is cleared.
+    downIsDown = false;
+    await seen(() => (receiver.processed('/down').length === 2 ? true : undefined), 'the backlog of /down');
+    expect(receiver.processed('/down').map((d) => [d.body.type, d.body.data['batchId']])).toEqual([['batch.completed', 'hooks-1'], ['batch.cancelled', 'hooks-2']]);
+    const recovered = await http<{ items: Array<{ id: string; delivered: number; lastError: string | null; failingSince: string | null }> }>('GET', `${api}/v1/webhooks`, { key: API_KEYS.alice });
+    expect(recovered.body.items.find((e) => e.id === downHook.body.id)).toMatchObject({ delivered: 2, lastError: null, failingSince: null });
 
     // A test ping reaches this endpoint only; deleting the endpoint ends its delivery workflow.
     const ping = await http<{ eventId: string }>('POST', `${api}/v1/webhooks/${endpointId}/test`, { key: API_KEYS.alice });
