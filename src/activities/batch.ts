@@ -14,8 +14,6 @@ import { FAILURE_TYPES } from './failures.js';
 export interface BatchActivityDeps {
   pool: Pool;
   log: Logger;
-  /** Optional: POSTed a JSON alert when a batch runs short of funds. */
-  fundsAlertWebhookUrl?: string | undefined;
 }
 
 export interface FundsAlert {
@@ -23,20 +21,6 @@ export interface FundsAlert {
   shortfallMinor: MinorUnits;
   availableMinor: MinorUnits;
   neededMinor: MinorUnits;
-}
-
-async function postAlert(url: string, alert: FundsAlert, log: Logger): Promise<void> {
-  try {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ type: 'batch.awaiting_funds', ...alert }),
-      signal: AbortSignal.timeout(5000),
-    });
-    if (!res.ok) log.warn({ batchId: alert.batchId, status: res.status }, 'Funds alert webhook answered with an error');
-  } catch (err) {
-    log.warn({ batchId: alert.batchId, err }, 'Funds alert webhook unreachable');
-  }
 }
 
 /** What the batch and shard workflows ask of PostgreSQL. */
@@ -99,14 +83,13 @@ export function createBatchActivities(deps: BatchActivityDeps) {
       return retried;
     },
 
-    /** The wallet ran dry: the alert an operator acts on (log, event, optional webhook). */
+    /** The wallet ran dry: the alert an operator acts on (log; the `batch.awaiting_funds` event, which webhooks deliver). */
     async raiseFundsAlert(alert: FundsAlert): Promise<void> {
       log.warn(
         { batchId: alert.batchId, shortfallMinor: alert.shortfallMinor, availableMinor: alert.availableMinor },
         `Batch ${alert.batchId} is awaiting funds: top up at least ${formatKes(alert.shortfallMinor)} (available ${formatKes(alert.availableMinor)}, needed ${formatKes(alert.neededMinor)})`,
       );
       await recordEvent(pool, { batchId: alert.batchId, kind: 'batch.awaiting_funds', detail: { ...alert } });
-      if (deps.fundsAlertWebhookUrl) await postAlert(deps.fundsAlertWebhookUrl, alert, log);
     },
 
     /** Pre-flight under `proceed`: the wallet will not cover the whole batch; it pays what it can, then parks. */

@@ -2,12 +2,19 @@ import { type BatchActivityDeps, createBatchActivities } from './batch.js';
 import { createBalanceActivities } from './balance.js';
 import { type PayoutActivityDeps, createPayoutActivities } from './payout.js';
 import { createRetryGuardActivities } from './retry-guard.js';
+import { createWebhookActivities } from './webhooks.js';
 
 export type ActivityDeps = BatchActivityDeps & PayoutActivityDeps;
 
 /** Every activity, built from injected dependencies (tests pass real or fake ones). */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createBatchActivities(deps), ...createPayoutActivities(deps), ...createBalanceActivities(deps), ...createRetryGuardActivities(deps) };
+  return {
+    ...createBatchActivities(deps),
+    ...createPayoutActivities(deps),
+    ...createBalanceActivities(deps),
+    ...createRetryGuardActivities(deps),
+    ...createWebhookActivities(deps),
+  };
 }
 
 /** The activities' contract as workflows see it: derived from the implementation, imported as a type only. */

@@ -9,6 +9,7 @@ import { actionRoutes } from './routes/actions.js';
 import { batchRoutes } from './routes/batches.js';
 import { healthRoutes } from './routes/health.js';
 import { payoutRoutes } from './routes/payouts.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { batchSchema, payoutRecordSchema, payoutSchema, problemSchema, progressSchema, reportSchema, timelineEntrySchema } from './schemas.js';
 
 /** The HTTP API and the PesaWay callback receiver, as one Fastify app. */
@@ -45,7 +46,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       },
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key from API_KEYS' } } },
       security: [{ apiKey: [] }],
-      tags: [{ name: 'batches' }, { name: 'operations' }, { name: 'reports' }, { name: 'payouts' }, { name: 'health' }, { name: 'callbacks' }],
+      tags: [{ name: 'batches' }, { name: 'operations' }, { name: 'reports' }, { name: 'payouts' }, { name: 'webhooks', description: 'signed outbound webhooks: see the README, "Webhooks"' }, { name: 'health' }, { name: 'callbacks' }],
     },
   });
   await app.register(multipart, { limits: { fileSize: deps.config.maxUploadBytes, files: 1, fields: 20 } });
@@ -54,6 +55,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(batchRoutes(deps));
   await app.register(actionRoutes(deps));
   await app.register(payoutRoutes(deps));
+  await app.register(webhookRoutes(deps));
   await app.register(callbackReceiver, {
     pool: deps.pool,
     temporal: deps.temporal,

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from '../common/log.js';
 import type { Pool } from '../db/pool.js';
 import type { PayrollLimits } from '../payroll/limits.js';
+import type { WebhookSettings } from '../temporal/settings.js';
 import type { BatchSettings } from '../workflows/types.js';
 import type { CallbackStats } from './callbacks.js';
 import type { ApiConfig } from './config.js';
@@ -13,6 +14,8 @@ export interface ApiDeps {
   temporal: Client;
   namespace: string;
   settings: BatchSettings;
+  /** How endpoints created through the API get their delivery workflow started. */
+  webhooks: WebhookSettings;
   limits: PayrollLimits;
   callbackStats: CallbackStats;
   log: Logger;

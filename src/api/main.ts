@@ -5,7 +5,9 @@ import { createLogger } from '../common/log.js';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
 import { limitsFromEnv } from '../payroll/limits.js';
-import { loadBatchSettings, taskQueuesFor } from '../temporal/settings.js';
+import { startWebhookDeliveries } from '../client/webhooks.js';
+import { loadBatchSettings, loadWebhookSettings, taskQueuesFor } from '../temporal/settings.js';
+import { loadWebhookEndpoints } from '../webhooks/endpoints-config.js';
 import { buildApi } from './app.js';
 import { emptyCallbackStats } from './callbacks.js';
 import { loadApiConfig } from './config.js';
@@ -18,12 +20,16 @@ async function main(): Promise<void> {
   const pool = createPool(config.databaseUrl, 20);
   await migrate(pool);
   const temporal = await connectClient(temporalConfig);
+  const taskQueues = taskQueuesFor(temporalConfig.taskQueuePrefix);
+  const webhooks = loadWebhookSettings(process.env, taskQueues);
+  await startWebhookDeliveries(temporal, pool, loadWebhookEndpoints(process.env), webhooks);
   const app = await buildApi({
     config,
     pool,
     temporal,
     namespace: temporalConfig.namespace,
-    settings: loadBatchSettings(process.env, taskQueuesFor(temporalConfig.taskQueuePrefix)),
+    settings: loadBatchSettings(process.env, taskQueues),
+    webhooks,
     limits: limitsFromEnv(process.env),
     callbackStats: emptyCallbackStats(),
     log,

@@ -54,12 +54,25 @@ export async function statusTotals(db: Queryable, batchId: string): Promise<Batc
 
 const UNSENT: readonly PayoutStatus[] = ['pending', 'submitting', 'awaiting_funds'];
 
+/** Statuses whose entry is an event of its own (webhooks carry it); the others are visible on the batch only. */
+const LOGGED_ENTRIES: readonly BatchStatus[] = ['AWAITING_APPROVAL'];
+
+/**
+ * Writes the batch's status. Entering a logged status (AWAITING_APPROVAL) also appends `batch.<status>`
+ * in the same statement, and only when the status really changed: a retried or repeated write logs nothing.
+ */
 export async function setBatchStatus(db: Queryable, batchId: string, status: BatchStatus): Promise<void> {
   await db.query(
-    `UPDATE batches SET status = $2, updated_at = now(),
-            finished_at = CASE WHEN $2 IN ('COMPLETED', 'CANCELLED') THEN COALESCE(finished_at, now()) ELSE NULL END
-      WHERE id = $1`,
-    [batchId, status],
+    `WITH before AS (SELECT id, status FROM batches WHERE id = $1 FOR UPDATE),
+     moved AS (
+       UPDATE batches b SET status = $2, updated_at = now(),
+              finished_at = CASE WHEN $2 IN ('COMPLETED', 'CANCELLED') THEN COALESCE(b.finished_at, now()) ELSE NULL END
+         FROM before WHERE b.id = before.id
+       RETURNING b.id, before.status AS was
+     )
+     INSERT INTO events (batch_id, kind, actor, detail)
+     SELECT id, 'batch.' || lower($2), 'batch', jsonb_build_object('from', was) FROM moved WHERE was IS DISTINCT FROM $2 AND $2 = ANY($3::text[])`,
+    [batchId, status, LOGGED_ENTRIES],
   );
 }
 
@@ -86,10 +99,23 @@ export async function recordEvent(db: Queryable, event: { batchId: string; refer
   ]);
 }
 
+/**
+ * Ends the batch with its summary; `batch.completed` / `batch.cancelled` (the summary as detail) is appended
+ * in the same statement when the status changes, so re-finalizing a finished batch logs nothing new.
+ */
 export async function finishBatch(db: Queryable, batchId: string, status: 'COMPLETED' | 'CANCELLED', summary: unknown): Promise<string> {
   const { rows } = await db.query<{ finished_at: Date }>(
-    `UPDATE batches SET status = $2, summary = $3::jsonb, updated_at = now(), finished_at = COALESCE(finished_at, now())
-      WHERE id = $1 RETURNING finished_at`,
+    `WITH before AS (SELECT id, status FROM batches WHERE id = $1 FOR UPDATE),
+     moved AS (
+       UPDATE batches b SET status = $2, summary = $3::jsonb, updated_at = now(), finished_at = COALESCE(b.finished_at, now())
+         FROM before WHERE b.id = before.id
+       RETURNING b.id, b.finished_at, before.status AS was
+     ),
+     logged AS (
+       INSERT INTO events (batch_id, kind, actor, detail)
+       SELECT id, 'batch.' || lower($2), 'batch', $3::jsonb FROM moved WHERE was IS DISTINCT FROM $2
+     )
+     SELECT finished_at FROM moved`,
     [batchId, status, JSON.stringify(summary)],
   );
   return rows[0]!.finished_at.toISOString();

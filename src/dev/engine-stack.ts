@@ -12,7 +12,9 @@ import { limitsFromEnv } from '../payroll/limits.js';
 import { PesaWayClient } from '../pesaway/client.js';
 import { resultsUrl } from '../pesaway/results-url.js';
 import { type SandboxHandle, type SandboxOptionsInput, startSandbox } from '../sandbox/index.js';
-import { loadBatchSettings, taskQueuesFor } from '../temporal/settings.js';
+import { startWebhookDeliveries } from '../client/webhooks.js';
+import { loadBatchSettings, loadWebhookSettings, taskQueuesFor } from '../temporal/settings.js';
+import { loadWebhookEndpoints } from '../webhooks/endpoints-config.js';
 import { createWorkers } from '../worker/workers.js';
 import type { StackConfig } from './config.js';
 import { type DevSecrets, devApiKeys, devSecrets } from './dev-secrets.js';
@@ -55,6 +57,8 @@ export async function startEngineStack(config: StackConfig, env: Env, log: Logge
 
     const temporalConfig = loadTemporalConfig({ ...env, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_NAMESPACE: stack.temporalNamespace });
     const settings = loadBatchSettings(env, taskQueuesFor(temporalConfig.taskQueuePrefix));
+    const webhooks = loadWebhookSettings(env, settings.taskQueues);
+    const webhookEndpoints = loadWebhookEndpoints(env);
     const pool = createPool(stack.databaseUrl, 30);
     stops.push(() => pool.end());
     const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -86,6 +90,8 @@ export async function startEngineStack(config: StackConfig, env: Env, log: Logge
 
     const temporal = await connectClient(temporalConfig);
     stops.push(() => temporal.connection.close());
+    const endpoints = await startWebhookDeliveries(temporal, pool, webhookEndpoints, webhooks);
+    if (endpoints.length > 0) say(`Webhooks: delivering to ${endpoints.length} endpoint(s)`);
     const api: FastifyInstance = await buildApi({
       config: {
         host: '127.0.0.1',
@@ -101,6 +107,7 @@ export async function startEngineStack(config: StackConfig, env: Env, log: Logge
       temporal,
       namespace: temporalConfig.namespace,
       settings,
+      webhooks,
       limits: limitsFromEnv(env),
       callbackStats: emptyCallbackStats(),
       log: log.child({ component: 'api' }),

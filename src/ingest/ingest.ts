@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { AppError } from '../common/errors.js';
 import type { Logger } from '../common/log.js';
 import { batchWithFile, completeBatch, getBatch, insertPendingBatch, type Batch } from '../db/batches.js';
+import { recordEvent } from '../db/batch-runs.js';
 import type { Pool } from '../db/pool.js';
 import { formatKes } from '../domain/money.js';
 import { assertBatchId, defaultBatchId } from '../payroll/batch-id.js';
@@ -132,6 +133,8 @@ async function ingestAs(pool: Pool, batchId: string, open: () => PayrollInput, o
       totalMinor: report.totalMinor,
       feeEstimateMinor: report.feeEstimateMinor,
     });
+    // Ingested straight into AWAITING_APPROVAL: that entry is logged here, with the batch (webhooks carry it).
+    if (options.approvalRequired) await recordEvent(client, { batchId, kind: 'batch.awaiting_approval', actor: options.submittedBy ?? 'ingest', detail: { from: null } });
     await client.query('COMMIT');
     inTransaction = false;
     const batch = (await getBatch(client, batchId))!;

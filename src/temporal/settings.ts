@@ -1,5 +1,6 @@
 import { type Env, readBool, readEnum, readInt, readOptionalString } from '../common/env.js';
 import type { BatchSettings, TaskQueues } from '../workflows/types.js';
+import type { WebhookDeliveryInput } from '../workflows/webhook.js';
 
 export function taskQueuesFor(prefix: string): TaskQueues {
   return { batches: `${prefix}-batches`, db: `${prefix}-db`, pesaway: `${prefix}-pesaway` };
@@ -30,5 +31,20 @@ export function loadBatchSettings(env: Env, taskQueues: TaskQueues): BatchSettin
       pesawayAttemptTimeoutMs: readInt(env, 'PESAWAY_ATTEMPT_TIMEOUT_MS', 60_000, { min: 1000 }),
     },
     apiUrl: readOptionalString(env, 'API_PUBLIC_URL'),
+  };
+}
+
+/** How webhook endpoints' workflows deliver: the same for every endpoint, read by whoever starts them (worker, API). */
+export type WebhookSettings = Omit<WebhookDeliveryInput, 'endpointId'> & {
+  /** Where the delivery workflows run (the batches' workflow queue). */
+  workflowTaskQueue: string;
+};
+
+export function loadWebhookSettings(env: Env, taskQueues: TaskQueues): WebhookSettings {
+  return {
+    workflowTaskQueue: taskQueues.batches,
+    taskQueue: taskQueues.db,
+    longPollMs: readInt(env, 'WEBHOOK_LONG_POLL_MS', 60_000, { min: 1000, max: 600_000 }),
+    retryMaxIntervalMs: readInt(env, 'WEBHOOK_RETRY_MAX_MS', 300_000, { min: 1000 }),
   };
 }

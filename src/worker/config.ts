@@ -1,5 +1,6 @@
 import { type Env, readInt, readNumber, readOptionalString, readString } from '../common/env.js';
 import { ConfigError } from '../common/errors.js';
+import { type ConfiguredEndpoint, loadWebhookEndpoints } from '../webhooks/endpoints-config.js';
 
 export interface WorkerConfig {
   databaseUrl: string;
@@ -12,7 +13,8 @@ export interface WorkerConfig {
   /** Public base URL of our callback receiver; each payout's ResultsUrl is built on it. */
   callbackBaseUrl: string;
   callbackSecret: string;
-  fundsAlertWebhookUrl: string | undefined;
+  /** WEBHOOK_ENDPOINTS: synced into the table at start, each delivered by its workflow. */
+  webhookEndpoints: ConfiguredEndpoint[];
   /** A prebuilt workflow bundle (npm run build:workflows); bundled at start when absent. */
   workflowBundlePath: string | undefined;
 }
@@ -32,7 +34,8 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
     pesawayRatePerSecond: readNumber(env, 'PESAWAY_RATE_LIMIT_PER_SECOND', 40, { min: 0.1 }),
     callbackBaseUrl: readString(env, 'CALLBACK_BASE_URL', 'http://127.0.0.1:3000'),
     callbackSecret,
-    fundsAlertWebhookUrl: readOptionalString(env, 'FUNDS_ALERT_WEBHOOK_URL'),
+    webhookEndpoints: loadWebhookEndpoints(env),
     workflowBundlePath: readOptionalString(env, 'WORKFLOW_BUNDLE_PATH'),
   };
 }
+

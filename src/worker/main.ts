@@ -5,15 +5,17 @@
  */
 import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
-import { connectWorker, loadTemporalConfig } from '../temporal/connection.js';
+import { startWebhookDeliveries } from '../client/webhooks.js';
+import { connectClient, connectWorker, loadTemporalConfig } from '../temporal/connection.js';
 import { errorMessage } from '../common/errors.js';
 import { createLogger } from '../common/log.js';
+import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
 import { PesaWayClient } from '../pesaway/client.js';
 import { loadPesaWayConfig } from '../pesaway/config.js';
 import { resultsUrl } from '../pesaway/results-url.js';
 import { loadWorkerConfig } from './config.js';
-import { taskQueuesFor } from '../temporal/settings.js';
+import { loadWebhookSettings, taskQueuesFor } from '../temporal/settings.js';
 import { createWorkers } from './workers.js';
 
 const log = createLogger({ name: 'worker' });
@@ -38,7 +40,6 @@ async function main(): Promise<void> {
       client,
       log,
       resultsUrl: (reference) => resultsUrl(config.callbackBaseUrl, config.callbackSecret, reference),
-      fundsAlertWebhookUrl: config.fundsAlertWebhookUrl,
     }),
     workflowBundle: config.workflowBundlePath ? { codePath: config.workflowBundlePath } : undefined,
     workflowConcurrency: config.workflowConcurrency,
@@ -46,6 +47,16 @@ async function main(): Promise<void> {
     pesawayConcurrency: config.pesawayConcurrency,
     pesawayRatePerSecond: config.pesawayRatePerSecond,
   });
+  // Every enabled endpoint gets its delivery workflow (a no-op for those already running). The schema is
+  // migrated first (under the migration lock, so the API starting at the same time is harmless).
+  await migrate(pool);
+  const temporalClient = await connectClient(temporal);
+  try {
+    const endpoints = await startWebhookDeliveries(temporalClient, pool, config.webhookEndpoints, loadWebhookSettings(process.env, taskQueues));
+    log.info({ endpoints: endpoints.length }, 'Webhook deliveries running');
+  } finally {
+    await temporalClient.connection.close();
+  }
   log.info({ address: temporal.address, namespace: temporal.namespace, taskQueues, ratePerSecond: config.pesawayRatePerSecond }, 'Worker running');
   try {
     // Each worker stops on SIGINT/SIGTERM (Runtime shutdownSignals) after draining its in-flight tasks.

@@ -8,6 +8,8 @@ export const workflowIds = {
   batch: (batchId: string): string => `batch/${batchId}`,
   /** Shard `n` (1-based) of a batch: pays a contiguous range of its rows. */
   shard: (batchId: string, n: number): string => `batch/${batchId}/${n}`,
+  /** The long-lived delivery of one webhook endpoint's events. */
+  webhook: (endpointId: string): string => `webhooks/${endpointId}`,
 };
 
 // Batch workflow: asked by operators and other systems.

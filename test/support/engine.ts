@@ -21,7 +21,9 @@ import { PesaWayClient } from '../../src/pesaway/client.js';
 import type { PesaWayConfig } from '../../src/pesaway/config.js';
 import { resultsUrl } from '../../src/pesaway/results-url.js';
 import { startSandbox, type SandboxHandle, type SandboxOptionsInput } from '../../src/sandbox/index.js';
-import { taskQueuesFor } from '../../src/temporal/settings.js';
+import { startWebhookDeliveries } from '../../src/client/webhooks.js';
+import { type WebhookSettings, taskQueuesFor } from '../../src/temporal/settings.js';
+import type { ConfiguredEndpoint } from '../../src/webhooks/endpoints-config.js';
 import { createWorkers } from '../../src/worker/workers.js';
 import type { BatchSettings, PayoutTiming, TaskQueues } from '../../src/workflows/types.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -36,6 +38,8 @@ export interface EngineOptions {
   ratePerSecond?: number;
   /** Start in-process workers now (default) or leave it to the test (e.g. worker processes). */
   workers?: 'in-process' | 'none';
+  /** Webhook delivery timing (default: 2 s long polls, retries at most 2 s apart) and WEBHOOK_ENDPOINTS-style endpoints. */
+  webhooks?: Partial<Pick<WebhookSettings, 'longPollMs' | 'retryMaxIntervalMs'>> & { endpoints?: ConfiguredEndpoint[] };
 }
 
 export const API_KEYS = {
@@ -52,6 +56,7 @@ export interface Engine {
   sandbox: SandboxHandle;
   taskQueues: TaskQueues;
   settings: BatchSettings;
+  webhooks: WebhookSettings;
   callbackStats: CallbackStats;
   callbackBaseUrl: string;
   pesawayConfig: PesaWayConfig;
@@ -92,6 +97,12 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     ...options.settings,
     payout: { callbackWaitMs: 5000, pollInitialMs: 1000, pollMaxMs: 5000, settleDeadlineMs: 3_600_000, pesawayAttemptTimeoutMs: 10_000, ...options.settings?.payout },
   };
+  const webhooks: WebhookSettings = {
+    workflowTaskQueue: taskQueues.batches,
+    taskQueue: taskQueues.db,
+    longPollMs: options.webhooks?.longPollMs ?? 2000,
+    retryMaxIntervalMs: options.webhooks?.retryMaxIntervalMs ?? 2000,
+  };
   const pesawayConfig: PesaWayConfig = {
     baseUrl: sandbox.url,
     consumerKey: 'sandbox-key',
@@ -122,6 +133,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     sandbox,
     taskQueues,
     settings,
+    webhooks,
     callbackStats,
     callbackBaseUrl,
     pesawayConfig,
@@ -144,6 +156,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         pesawayRatePerSecond: ratePerSecond,
       });
       running = Promise.all(workers.map((w) => w.run()));
+      await startWebhookDeliveries(temporal.client, db.pool, options.webhooks?.endpoints ?? [], webhooks);
     },
     async stopWorkers() {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
@@ -163,7 +176,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         temporalUiUrl: 'http://127.0.0.1:8233',
         ...overrides,
       };
-      const app = await buildApi({ config, pool: db.pool, temporal: temporal.client, namespace: 'default', settings, limits: DEFAULT_LIMITS, callbackStats, log });
+      const app = await buildApi({ config, pool: db.pool, temporal: temporal.client, namespace: 'default', settings, webhooks, limits: DEFAULT_LIMITS, callbackStats, log });
       await app.listen({ host: '127.0.0.1', port: 0 });
       apis.push(app);
       const a = app.server.address();

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/common/errors.js';
+import { loadWebhookEndpoints, parseWebhookEndpoints, safeUrl } from '../../src/webhooks/endpoints-config.js';
+import { webhookPayload } from '../../src/webhooks/payload.js';
+
+const SECRET = 'whsec_0123456789abcdef';
+
+describe('WEBHOOK_ENDPOINTS', () => {
+  it('parses url|secret|types entries; no types or * means every type', () => {
+    const parsed = parseWebhookEndpoints(` https://a.example/hook|${SECRET}|batch.completed+payout.failed , http://127.0.0.1:9/x|${SECRET}|*,https://b.example/|${SECRET}`);
+    expect(parsed.map((e) => [e.url, e.eventTypes])).toEqual([
+      ['https://a.example/hook', ['batch.completed', 'payout.failed']],
+      ['http://127.0.0.1:9/x', ['*']],
+      ['https://b.example/', ['*']],
+    ]);
+    expect(parsed[0]!.id).toMatch(/^we_env_[0-9a-f]{16}$/);
+    // The id follows the url, so a restart keeps the endpoint's cursor.
+    expect(parseWebhookEndpoints(`https://a.example/hook|${SECRET}2|*`)[0]!.id).toBe(parsed[0]!.id);
+    expect(parseWebhookEndpoints(undefined)).toEqual([]);
+    expect(parseWebhookEndpoints(' ')).toEqual([]);
+  });
+
+  it('refuses malformed entries naming the entry and what to fix, never echoing the secret', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['https://a.example/hook', /entry 1 must be <url>\|<secret>\|<types>/],
+      [`ftp://a.example|${SECRET}|*`, /entry 1: the url must be http or https/],
+      [`not a url|${SECRET}|*`, /entry 1: the url is not a URL/],
+      ['https://a.example/h|short|*', /entry 1 \(https:\/\/a.example\/h\): the secret is shorter than 16/],
+      [`https://a.example/h|${SECRET}|batch.done`, /unknown event types batch.done/],
+      [`https://a.example/h|${SECRET}|*,https://a.example/h|${SECRET}|*`, /entry 2: https:\/\/a.example\/h is listed twice/],
+      [`https://a.example/h|${SECRET}|*|extra`, /entry 1 must be/],
+    ];
+    for (const [raw, message] of cases) {
+      let thrown: unknown;
+      try {
+        parseWebhookEndpoints(raw);
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown, raw).toBeInstanceOf(ConfigError);
+      expect((thrown as Error).message).toMatch(message);
+      expect((thrown as Error).message).not.toContain(SECRET);
+    }
+  });
+
+  it('refuses the old unsigned FUNDS_ALERT_WEBHOOK_URL with what to use instead', () => {
+    expect(() => loadWebhookEndpoints({ FUNDS_ALERT_WEBHOOK_URL: 'https://x.example' })).toThrow(ConfigError);
+    try {
+      loadWebhookEndpoints({ FUNDS_ALERT_WEBHOOK_URL: 'https://x.example' });
+    } catch (err) {
+      expect((err as ConfigError).hint).toMatch(/WEBHOOK_ENDPOINTS=.*batch.awaiting_funds/);
+    }
+  });
+
+  it('shows urls without their query string', () => {
+    expect(safeUrl('https://a.example/hook?token=s3cret')).toBe('https://a.example/hook');
+  });
+});
+
+describe('webhook payloads', () => {
+  const base = { batchId: 'b1', reference: null, createdAt: new Date('2026-12-02T00:00:00Z'), batch: { status: 'AWAITING_FUNDS', payouts: 3, totalMinor: 300_000 }, payout: null };
+
+  it('a funds alert carries the shortfall in minor units and KES', () => {
+    const p = webhookPayload({ ...base, id: '42', kind: 'batch.awaiting_funds', detail: { shortfallMinor: 101_200, availableMinor: 0, neededMinor: 202_400 } });
+    expect(p).toEqual({
+      id: 'evt_42',
+      type: 'batch.awaiting_funds',
+      createdAt: '2026-12-02T00:00:00.000Z',
+      data: { batchId: 'b1', status: 'AWAITING_FUNDS', payouts: 3, totalAmountMinor: 300_000, totalAmount: '3000.00', shortfallMinor: 101_200, shortfall: '1012.00', availableMinor: 0, available: '0.00', neededMinor: 202_400, needed: '2024.00' },
+    });
+  });
+
+  it('a failed payout carries its row, amount and result, with phone numbers in texts masked', () => {
+    const p = webhookPayload({
+      ...base,
+      id: '7',
+      kind: 'payout.failed',
+      reference: 'REF1',
+      detail: {},
+      payout: { rowNo: 2, attempt: 1, channel: 'MPESA', amountMinor: 150_000, status: 'failed', resultCode: 2040, resultDesc: 'Subscriber 254700000404 unknown', failureReason: null, transactionId: 'PHY1' },
+    });
+    expect(p.data).toEqual({ batchId: 'b1', reference: 'REF1', status: 'failed', row: 2, attempt: 1, channel: 'MPESA', amountMinor: 150_000, amount: '1500.00', transactionId: 'PHY1', resultCode: 2040, resultDesc: 'Subscriber 2547*****404 unknown', failureReason: null });
+    expect(JSON.stringify(p)).not.toContain('254700000404');
+  });
+});
