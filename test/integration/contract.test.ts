@@ -26,7 +26,7 @@ const HOOKS = fileURLToPath(new URL('../contract/hooks.py', import.meta.url));
 const CALLBACK_REFERENCE = 'CONTRACT000R1A1';
 /** Submitted by alice, waiting for approval: the approver's run approves it (once; then it is a 409). */
 const APPROVAL_BATCH = 'contract-approval';
-/** Examples per operation and phase; ~40 keeps the whole file near a minute on 2 cores. */
+/** Examples per operation and phase; 40 keeps the whole file near 1.5 minutes on 2 cores. */
 const EXAMPLES = Number(process.env['CONTRACT_EXAMPLES'] ?? 40);
 
 interface Run {
