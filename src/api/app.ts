@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { authenticate } from './auth.js';
 import { callbackReceiver } from './callbacks.js';
 import type { ApiDeps } from './deps.js';
+import { finishDocument } from './openapi-document.js';
 import { installProblemHandler } from './problem.js';
 import { actionRoutes } from './routes/actions.js';
 import { batchRoutes } from './routes/batches.js';
@@ -45,9 +46,13 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         description: 'Submit payroll CSVs, watch and steer their batches, download row-by-row reports. Amounts are decimal strings in KES.',
       },
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key from API_KEYS' } } },
+      // Every operation needs a key unless it says otherwise (`security: []`: health, this document, callbacks).
       security: [{ apiKey: [] }],
       tags: [{ name: 'batches' }, { name: 'operations' }, { name: 'reports' }, { name: 'payouts' }, { name: 'webhooks', description: 'signed outbound webhooks: see the README, "Webhooks"' }, { name: 'health' }, { name: 'callbacks' }],
     },
+    // Components named after the schemas' $id (`Problem`, `Batch`, …) rather than `def-0`, `def-1`: generated clients get real type names.
+    transformObject: (document) => finishDocument('openapiObject' in document ? document.openapiObject : document.swaggerObject),
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json['$id'] === 'string' ? json['$id'] : `def-${i}`) },
   });
   await app.register(multipart, { limits: { fileSize: deps.config.maxUploadBytes, files: 1, fields: 20 } });
 
@@ -63,6 +68,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     signingKey: deps.config.callbackSigningKey,
     stats: deps.callbackStats,
   });
-  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  app.get('/openapi.json', { schema: { operationId: 'getOpenApi', summary: 'This OpenAPI document', tags: ['health'], security: [], response: { 200: { description: 'OpenAPI 3.1', type: 'object', additionalProperties: true } } } }, () => app.swagger());
   return app;
 }

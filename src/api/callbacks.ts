@@ -8,6 +8,7 @@ import { verifyResultsToken } from '../pesaway/results-url.js';
 import { verifySignature } from '../pesaway/signature.js';
 import { SIGNATURE_HEADER } from '../pesaway/wire.js';
 import { CallbackDelivery, safeJson } from './callback-delivery.js';
+import { problemResponses, problemSchema } from './schemas.js';
 
 export interface CallbackStats {
   received: number;
@@ -36,6 +37,47 @@ export function emptyCallbackStats(): CallbackStats {
 
 const ACK = { code: '200.001', status: 'received' };
 
+/** PesaWay-style answers (not problems: the caller is PesaWay, which reads `code`). */
+const pesawayAnswer = (description: string, message: 'status' | 'message') =>
+  ({ description, type: 'object', properties: { code: { type: 'string' }, [message]: { type: 'string' } }, required: ['code', message] }) as const;
+
+const callbackSchema = {
+  operationId: 'receivePesaWayResult',
+  summary: "PesaWay's result for one payout attempt (its ResultsUrl)",
+  description:
+    'Authenticated by the URL itself: `token` is an HMAC of `reference` under CALLBACK_SECRET (and, when PESAWAY_CALLBACK_SIGNING_KEY is set, ' +
+    'the `signature` header over the raw body). Any content type is kept as the bytes sent, up to 64 KB.',
+  tags: ['callbacks'],
+  security: [],
+  params: {
+    type: 'object',
+    properties: {
+      reference: { type: 'string', description: 'the payout attempt’s ExternalReference' },
+      token: { type: 'string', description: 'the HMAC the results URL was minted with' },
+    },
+    required: ['reference', 'token'],
+  },
+  response: {
+    200: pesawayAnswer('Stored; delivered to its payout in the background', 'status'),
+    401: pesawayAnswer('The URL token (or the signature) is not valid: refused and counted as forged', 'message'),
+    ...problemResponses([413, 415, 500], { 413: 'The body is larger than 64 KB', 415: 'The Content-Type header cannot be parsed (any well-formed type is kept)' }),
+  },
+} as const;
+
+/** The body as the document shows it; Fastify is not given it as `schema.body`, which would validate raw bytes as JSON. */
+const documentCallbackBody = ({ schema, url }: { schema: object; url: string }) => ({
+  url,
+  schema: {
+    ...schema,
+    // Unconstrained on purpose: whatever arrives is stored as sent and acknowledged; one that is not a
+    // usable result is classified `malformed` with the reason, never refused (PesaWay would only retry it).
+    body: {
+      description: 'the result as PesaWay sends it, usually a JSON object (ResultCode, ResultDesc, TransactionID, OriginatorReference, …); any body of any type is kept',
+      examples: [{ ResultCode: 0, ResultDesc: 'The service request is processed successfully.', OriginatorReference: '01JZ0000AAR1A1', TransactionID: 'PWY0000001', TransactionReceipt: 'SKM0000001', TransactionAmount: '1500.00' }],
+    },
+  },
+});
+
 /**
  * `POST /callbacks/pesaway/:reference/:token`. The raw body is stored, then acknowledged: PesaWay gets its
  * answer after one INSERT, and the delivery to the payout (record, then signal) follows in the background
@@ -56,7 +98,8 @@ export const callbackReceiver: FastifyPluginCallback<CallbackReceiverOptions> = 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
 
-  app.post<{ Params: { reference: string; token: string } }>('/callbacks/pesaway/:reference/:token', async (req, reply) => {
+  if (!app.getSchema('Problem')) app.addSchema(problemSchema);
+  app.post<{ Params: { reference: string; token: string } }>('/callbacks/pesaway/:reference/:token', { schema: callbackSchema, config: { swaggerTransform: documentCallbackBody } }, async (req, reply) => {
     stats.received += 1;
     const { reference, token } = req.params;
     if (!/^[A-Za-z0-9]{1,64}$/.test(reference) || !verifyResultsToken(opts.callbackSecret, reference, token)) {

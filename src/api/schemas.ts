@@ -157,9 +157,45 @@ export const batchIdParam = {
   required: ['id'],
 } as const;
 
-export const problemResponses = {
-  400: { $ref: 'Problem#' },
-  401: { $ref: 'Problem#' },
-  403: { $ref: 'Problem#' },
-  404: { $ref: 'Problem#' },
+/** The operations on one batch; with `actions`, the ones that change it too. */
+const BATCH_READS = ['getBatch', 'listBatchPayouts', 'getBatchReport', 'getBatchErrors'] as const;
+export const BATCH_ACTIONS = ['approveBatch', 'pauseBatch', 'resumeBatch', 'cancelBatch', 'reportFundsAdded', 'retryFailedPayouts'] as const;
+
+/**
+ * OpenAPI links from a response naming a batch (`id` at the runtime expression `id`) to what can be done
+ * with it next: clients and tools follow them instead of guessing URLs.
+ */
+export function batchLinks(id: string, operations: readonly string[] = [...BATCH_READS, ...BATCH_ACTIONS]) {
+  return Object.fromEntries(operations.map((operationId) => [operationId, { operationId, parameters: { id } }]));
+}
+
+/** A link from a page of payouts to its first payout's story. */
+export const firstPayoutLink = { getPayout: { operationId: 'getPayout', parameters: { reference: '$response.body#/items/0/reference' } } };
+
+/** What each error status means, as the OpenAPI document says it; routes list the ones they can send. */
+const PROBLEM_MEANINGS = {
+  400: 'A parameter, header or body breaks its schema, or the request cannot be read',
+  401: 'No API key, or one that is not configured (`Authorization: Bearer <key>`)',
+  403: "The key's role may not do this",
+  404: 'No such resource',
+  409: "The resource's state does not allow this",
+  413: 'The body is larger than allowed',
+  415: 'The body has a content type this operation does not read',
+  422: 'The request was read but is refused',
+  500: 'An internal error; the log has the details',
 } as const;
+
+export type ProblemStatus = keyof typeof PROBLEM_MEANINGS;
+
+/** An error response exactly as the problem handler sends it: `application/problem+json`, a `Problem` body. */
+export function problemResponse(description: string) {
+  return { description, content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } } } as const;
+}
+
+/**
+ * The error responses of a route, by status, each as `application/problem+json`; `meanings` replaces the
+ * generic description where the route can say more (e.g. which resource a 404 is about).
+ */
+export function problemResponses(statuses: readonly ProblemStatus[], meanings: Partial<Record<ProblemStatus, string>> = {}) {
+  return Object.fromEntries(statuses.map((s) => [s, problemResponse(meanings[s] ?? PROBLEM_MEANINGS[s])])) as Partial<Record<ProblemStatus, ReturnType<typeof problemResponse>>>;
+}

@@ -198,11 +198,35 @@ describe('HTTP API end to end (real Temporal, PostgreSQL, sandbox)', () => {
     const json = await http<{ code: string; detail: string }>('POST', `${api}/v1/batches`, { key, json: {} });
     expect(json).toMatchObject({ status: 415, body: { code: 'unsupported_media_type' } });
     expect(json.body.detail).toContain('Content-Type: text/csv');
+
+    // Found by the contract test (item 11): a form without a boundary was a 500; one cut short hung forever.
+    const noBoundary = await http('POST', `${api}/v1/batches?dryRun=true`, { key, body: 'x', headers: { 'content-type': 'multipart/form-data' } });
+    expect(noBoundary).toMatchObject({ status: 400, body: { code: 'multipart_invalid' } });
+    const cut = '--abc\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nemployee_id,name,phone,amount\r\nE1,Ann,07123';
+    const truncated = await http('POST', `${api}/v1/batches?dryRun=true`, { key, body: cut, headers: { 'content-type': 'multipart/form-data; boundary=abc' } });
+    expect(truncated).toMatchObject({ status: 400, body: { code: 'upload_incomplete' } });
+    // A known path asked with a method it does not answer: 405 with the methods it does, not a 404.
+    for (const method of ['DELETE', 'PUT', 'QUERY']) {
+      const wrong = await http(method, `${api}/v1/batches/api-e2e`, { key });
+      expect(wrong.status, method).toBe(405);
+      expect(wrong.headers.get('allow')).toBe('GET, HEAD');
+      expect(wrong.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    }
+    expect((await http('DELETE', `${api}/v1/nothing-here`, { key })).status).toBe(404);
   });
 
   it('serves its OpenAPI description, health and readiness', async () => {
-    const doc = await http<{ openapi: string; paths: Record<string, unknown> }>('GET', `${api}/openapi.json`);
+    type Op = { security?: unknown[]; requestBody?: { content: Record<string, unknown> }; responses: Record<string, { content?: Record<string, unknown> }> };
+    const doc = await http<{ openapi: string; paths: Record<string, Record<string, Op>> }>('GET', `${api}/openapi.json`);
     expect(doc.body.openapi).toBe('3.1.0');
+    // Item 11: problems as they are sent, public routes without the bearer key, an uploadable body.
+    const submit = doc.body.paths['/v1/batches']!['post']!;
+    expect(Object.keys(submit.requestBody!.content)).toEqual(expect.arrayContaining(['text/csv', 'multipart/form-data']));
+    expect(Object.keys(submit.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409', '413', '415', '422']));
+    expect(Object.keys(submit.responses['422']!.content!)).toEqual(['application/problem+json']);
+    for (const path of ['/healthz', '/readyz', '/openapi.json']) expect(doc.body.paths[path]!['get']!.security, path).toEqual([]);
+    expect(doc.body.paths['/callbacks/pesaway/{reference}/{token}']!['post']!.security).toEqual([]);
+    expect(doc.body.paths['/v1/batches/{id}']!['get']!.security).toBeUndefined(); // the document's default: the bearer key
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining([
       '/v1/batches', '/v1/batches/{id}', '/v1/batches/{id}/payouts', '/v1/batches/{id}/report.csv', '/v1/batches/{id}/errors.csv',
       '/v1/batches/{id}/approve', '/v1/batches/{id}/retry-failed', '/v1/batches/{id}/funds-added', '/readyz', '/healthz',

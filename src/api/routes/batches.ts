@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { finished, Readable } from 'node:stream';
 import { cleanText } from '../../payroll/text.js';
 import type {} from '@fastify/multipart';
 import type {} from '@fastify/swagger';
@@ -16,7 +16,7 @@ import { byteLimit, fileTooLarge } from '../byte-limit.js';
 import type { ApiDeps } from '../deps.js';
 import { Problem, problems } from '../problem.js';
 import { batchProgress } from '../progress.js';
-import { batchIdParam, problemResponses } from '../schemas.js';
+import { batchIdParam, batchLinks, problemResponses } from '../schemas.js';
 import { batchSummaryLine, batchView } from '../views.js';
 
 interface SubmitQuery {
@@ -28,6 +28,9 @@ interface SubmitQuery {
   allowDuplicateFile?: boolean;
   fileName?: string;
 }
+
+/** Body types read as a raw CSV stream (besides `multipart/form-data`). */
+const CSV_CONTENT_TYPES = ['text/csv', 'application/csv', 'text/plain', 'application/octet-stream'] as const;
 
 /** Text without control characters (PostgreSQL text cannot hold NUL, and none belongs in a name). */
 const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u001f\\u007f]*$';
@@ -48,13 +51,53 @@ const submitQuery = {
   },
 } as const;
 
+/** The CSV bytes, for the OpenAPI document only: the route reads the body itself, as a stream. */
+const csvBody = {
+  type: 'string',
+  format: 'binary',
+  contentMediaType: 'text/csv',
+  description: 'the payroll CSV, UTF-8 (a BOM is fine): a header row naming the columns (employee id, name, phone or account, amount, …), then one row per payout',
+  examples: ['employee_id,name,phone,amount,reason\nE001,Achieng Otieno,0712 345 678,1500.00,Salary November\nE002,Kamau Njoroge,254722000111,2500.50,Salary November\n'],
+} as const;
+
+/**
+ * `POST /v1/batches` bodies as the document shows them, so client generators can upload. Not given to Fastify
+ * as `schema.body`: it would validate (and so buffer) a body that must stay a stream.
+ */
+const submitBody = {
+  content: {
+    ...Object.fromEntries(CSV_CONTENT_TYPES.map((type) => [type, { schema: csvBody }])),
+    'multipart/form-data': {
+      schema: { type: 'object', properties: { file: { ...csvBody, description: 'the payroll CSV; its file name is kept unless `fileName` is given' } }, required: ['file'] },
+    },
+  },
+} as const;
+
 /** Room for a multipart envelope (boundaries, part headers) around a file at the limit. */
 const MULTIPART_OVERHEAD = 64 * 1024;
+
+/** Errors of the multipart parser that carry their own status (limits, prototype keys) keep it; the rest are 400s. */
+function asUploadProblem(err: unknown, problem: (why: string) => Problem): Error {
+  if (err instanceof Problem) return err;
+  const e = err as Error & { statusCode?: number };
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return e;
+  return problem(e.message ?? String(err));
+}
+
+/** A multipart body that cannot be parsed (no boundary, not multipart at all) is the sender's mistake. */
+const multipartUnreadable = (why: string): Problem =>
+  new Problem(400, 'multipart_invalid', 'Unreadable multipart form', `The multipart form cannot be read (${why}): send it with a boundary and the CSV as a part named "file", or send the CSV itself with Content-Type: text/csv.`);
+
+/** The body stopped before the file did: a form cut short, a connection dropped mid-upload. */
+const uploadIncomplete = (why: string): Problem =>
+  new Problem(400, 'upload_incomplete', 'Upload incomplete', `The upload ended before the file did (${why}): send the whole file again.`);
 
 /** The upload as a stream, whether a raw `text/csv` body or a multipart form with a `file` part. */
 async function uploadStream(request: FastifyRequest, query: SubmitQuery): Promise<{ stream: Readable; fileName: string | undefined }> {
   if (request.isMultipart()) {
-    const part = await request.file();
+    const part = await request.file().catch((err: unknown) => {
+      throw asUploadProblem(err, multipartUnreadable);
+    });
     if (!part) throw new Problem(400, 'file_missing', 'No file', 'The multipart form has no file part: send the CSV as a part named "file".');
     return { stream: part.file, fileName: query.fileName ?? cleanFileName(part.filename) };
   }
@@ -78,12 +121,13 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
 
   return (app, _opts, done) => {
     // CSV bodies stay streams: a 50 MB payroll never sits in memory.
-    app.addContentTypeParser(['text/csv', 'application/csv', 'text/plain', 'application/octet-stream'], (_req, payload, next) => next(null, payload));
+    app.addContentTypeParser([...CSV_CONTENT_TYPES], (_req, payload, next) => next(null, payload));
 
     app.post<{ Querystring: SubmitQuery }>(
       '/v1/batches',
       {
         schema: {
+          operationId: 'submitBatch',
           summary: 'Submit a payroll CSV',
           description:
             'Body: the CSV as `text/csv`, or `multipart/form-data` with a `file` part. Validates, stores and starts the batch. ' +
@@ -91,16 +135,31 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
             'A file whose content is already another batch is refused with 409 `duplicate_file` naming it, whatever the key or batch id, unless `allowDuplicateFile=true`.',
           tags: ['batches'],
           querystring: submitQuery,
-          headers: { type: 'object', properties: { 'idempotency-key': { type: 'string' } } },
+          headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', maxLength: 200, description: 'a retried upload with the same key returns the same batch' } } },
           response: {
-            200: { type: 'object', properties: { created: { type: 'boolean' }, dryRun: { type: 'boolean' }, batch: { $ref: 'Batch#' }, report: { $ref: 'ValidationReport#' } } },
-            201: { type: 'object', properties: { created: { type: 'boolean' }, batch: { $ref: 'Batch#' }, report: { $ref: 'ValidationReport#' } } },
-            ...problemResponses,
-            409: { $ref: 'Problem#' },
-            413: { $ref: 'Problem#' },
-            422: { $ref: 'Problem#' },
+            200: {
+              description: 'The batch already existed (same file, batch id or Idempotency-Key), or the dry run\'s report',
+              type: 'object',
+              properties: { created: { type: 'boolean' }, dryRun: { type: 'boolean' }, batch: { $ref: 'Batch#' }, report: { $ref: 'ValidationReport#' } },
+            },
+            201: {
+              description: 'The batch was stored and started',
+              type: 'object',
+              headers: { location: { type: 'string', description: 'the new batch: /v1/batches/{id}' } },
+              properties: { created: { type: 'boolean' }, batch: { $ref: 'Batch#' }, report: { $ref: 'ValidationReport#' } },
+            },
+            ...problemResponses([400, 401, 403, 409, 413, 415, 422, 500], {
+              400: 'No file in the body, an unreadable or incomplete upload, or a parameter or header that breaks its schema',
+              403: 'Needs the submitter role',
+              409: 'The file is already another batch (`duplicate_file`, naming it: pass allowDuplicateFile=true to pay it again), the batch exists with other options (`options_differ`, naming them), or the batch id is taken by another file (`batch_conflict`)',
+              413: 'The file is larger than MAX_UPLOAD_MB',
+              415: 'The body is neither CSV nor a multipart form',
+              422: 'The payroll is refused under its policy; `report` lists every finding (`payroll_refused`)',
+            }),
           },
         },
+        links: { 200: batchLinks('$response.body#/batch/id'), 201: batchLinks('$response.body#/batch/id') },
+        config: { swaggerTransform: ({ schema, url }: { schema: object; url: string }) => ({ url, schema: { ...schema, body: submitBody } }) },
       },
       async (request, reply) => {
         const who = requireRole(request, ['submitter']);
@@ -109,7 +168,11 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
         if (Number(request.headers['content-length'] ?? 0) > config.maxUploadBytes + MULTIPART_OVERHEAD) throw fileTooLarge(config.maxUploadBytes);
         const upload = await uploadStream(request, q);
         const input = upload.stream.pipe(byteLimit(config.maxUploadBytes));
-        upload.stream.once('error', (err) => input.destroy(err));
+        // A source that fails or closes before its end (a multipart part the parser gave up on, even before we got
+        // it, is already closed without an end) fails the input: the reader gets a 400, never a stream that hangs.
+        const source = upload.stream;
+        if (source.errored || (source.destroyed && !source.readableEnded)) input.destroy(asUploadProblem(source.errored ?? new Error('the part was closed before its end'), uploadIncomplete));
+        else finished(source, (err) => err && input.destroy(asUploadProblem(err, uploadIncomplete)));
         // The limit can trip before ingestion starts reading (it first looks the batch up): the error must
         // stay on the stream, where the reader finds it (`errored`), not escape as an uncaught exception.
         input.on('error', () => undefined);
@@ -171,6 +234,7 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
       '/v1/batches',
       {
         schema: {
+          operationId: 'listBatches',
           summary: 'List batches, newest first',
           tags: ['batches'],
           querystring: {
@@ -181,8 +245,12 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
               cursor: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description: 'nextCursor of the previous page' },
             },
           },
-          response: { 200: { type: 'object', properties: { items: { type: 'array', items: { $ref: 'Batch#' } }, nextCursor: { type: ['string', 'null'] } } }, ...problemResponses },
+          response: {
+            200: { description: 'A page of batches', type: 'object', properties: { items: { type: 'array', items: { $ref: 'Batch#' } }, nextCursor: { type: ['string', 'null'] } } },
+            ...problemResponses([400, 401, 500]),
+          },
         },
+        links: { 200: { getBatch: { operationId: 'getBatch', parameters: { id: '$response.body#/items/0/id' } } } },
       },
       async (request) => {
         requireRole(request, ANY_ROLE);
@@ -195,7 +263,14 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
     app.get<{ Params: { id: string } }>(
       '/v1/batches/:id',
       {
-        schema: { summary: 'A batch with its progress', tags: ['batches'], params: batchIdParam, response: { 200: { $ref: 'Batch#' }, ...problemResponses } },
+        schema: {
+          operationId: 'getBatch',
+          summary: 'A batch with its progress',
+          tags: ['batches'],
+          params: batchIdParam,
+          response: { 200: { description: 'The batch', $ref: 'Batch#' }, ...problemResponses([400, 401, 404, 500], { 404: 'No such batch' }) },
+        },
+        links: { 200: batchLinks('$response.body#/id', ['listBatchPayouts', 'getBatchReport', 'getBatchErrors']) },
       },
       async (request) => {
         requireRole(request, ANY_ROLE);

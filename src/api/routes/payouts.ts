@@ -11,10 +11,19 @@ import { ANY_ROLE, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { problems } from '../problem.js';
 import { reportCsv } from '../report-csv.js';
-import { batchIdParam, problemResponses, referenceParam } from '../schemas.js';
+import { batchIdParam, firstPayoutLink, problemResponses, referenceParam } from '../schemas.js';
 import { payoutRecordView, payoutView, timelineView } from '../views.js';
 
-const csvResponse = { 200: { type: 'string', description: 'text/csv' }, ...problemResponses } as const;
+/** A CSV download; its errors are problems like everywhere else. */
+const csvResponse = (description: string) =>
+  ({
+    200: {
+      description,
+      headers: { 'content-disposition': { type: 'string', description: 'attachment; filename="<batch>-….csv"' } },
+      content: { 'text/csv': { schema: { type: 'string' } } },
+    },
+    ...problemResponses([400, 401, 404, 500], { 404: 'No such batch' }),
+  }) as const;
 
 export function payoutRoutes(deps: ApiDeps): FastifyPluginCallback {
   const { pool } = deps;
@@ -29,6 +38,7 @@ export function payoutRoutes(deps: ApiDeps): FastifyPluginCallback {
       '/v1/batches/:id/payouts',
       {
         schema: {
+          operationId: 'listBatchPayouts',
           summary: 'The payouts of a batch, row by row (current attempts)',
           tags: ['reports'],
           params: batchIdParam,
@@ -40,8 +50,12 @@ export function payoutRoutes(deps: ApiDeps): FastifyPluginCallback {
               limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
             },
           },
-          response: { 200: { type: 'object', properties: { items: { type: 'array', items: { $ref: 'Payout#' } }, nextCursor: { type: ['integer', 'null'] } } }, ...problemResponses },
+          response: {
+            200: { description: 'A page of payouts, by row', type: 'object', properties: { items: { type: 'array', items: { $ref: 'Payout#' } }, nextCursor: { type: ['integer', 'null'] } } },
+            ...problemResponses([400, 401, 404, 500], { 404: 'No such batch' }),
+          },
         },
+        links: { 200: firstPayoutLink },
       },
       async (request) => {
         requireRole(request, ANY_ROLE);
@@ -56,12 +70,13 @@ export function payoutRoutes(deps: ApiDeps): FastifyPluginCallback {
       '/v1/payouts/:reference',
       {
         schema: {
+          operationId: 'getPayout',
           summary: "One payout attempt by its reference, with its story: every status change, PesaWay answer and callback, in order",
           tags: ['payouts'],
           params: referenceParam,
           response: {
-            200: { type: 'object', properties: { payout: { $ref: 'PayoutRecord#' }, timeline: { type: 'array', items: { $ref: 'TimelineEntry#' } } } },
-            ...problemResponses,
+            200: { description: 'The payout attempt and its story', type: 'object', properties: { payout: { $ref: 'PayoutRecord#' }, timeline: { type: 'array', items: { $ref: 'TimelineEntry#' } } } },
+            ...problemResponses([400, 401, 404, 500], { 404: 'No payout attempt has this reference' }),
           },
         },
       },
@@ -78,6 +93,7 @@ export function payoutRoutes(deps: ApiDeps): FastifyPluginCallback {
       '/v1/payouts',
       {
         schema: {
+          operationId: 'listAttentionPayouts',
           summary: 'Payouts that need a person, across batches, most recently changed first (current attempts)',
           description:
             '`flagged`: any attempt flagged for a person (a contradiction, an amount mismatch, an undeliverable callback, a failure PesaWay did not confirm; see `attention` and `evidence`), newest flag first; ' +
@@ -91,8 +107,12 @@ export function payoutRoutes(deps: ApiDeps): FastifyPluginCallback {
               limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
             },
           },
-          response: { 200: { type: 'object', properties: { items: { type: 'array', items: { $ref: 'PayoutRecord#' } }, nextCursor: { type: ['string', 'null'] } } }, ...problemResponses },
+          response: {
+            200: { description: 'A page of payouts that need a person', type: 'object', properties: { items: { type: 'array', items: { $ref: 'PayoutRecord#' } }, nextCursor: { type: ['string', 'null'] } } },
+            ...problemResponses([400, 401, 500]),
+          },
         },
+        links: { 200: firstPayoutLink },
       },
       async (request) => {
         requireRole(request, ANY_ROLE);
@@ -104,7 +124,7 @@ export function payoutRoutes(deps: ApiDeps): FastifyPluginCallback {
 
     app.get<{ Params: { id: string } }>(
       '/v1/batches/:id/report.csv',
-      { schema: { summary: 'The row-by-row report as CSV', tags: ['reports'], params: batchIdParam, produces: ['text/csv'], response: csvResponse } },
+      { schema: { operationId: 'getBatchReport', summary: 'The row-by-row report as CSV', tags: ['reports'], params: batchIdParam, response: csvResponse('The report, one line per payout attempt') } },
       async (request, reply) => {
         requireRole(request, ANY_ROLE);
         const batch = await batchOr404(request.params.id);
@@ -117,7 +137,7 @@ export function payoutRoutes(deps: ApiDeps): FastifyPluginCallback {
 
     app.get<{ Params: { id: string } }>(
       '/v1/batches/:id/errors.csv',
-      { schema: { summary: 'Validation findings (skipped rows, warnings) as CSV', tags: ['reports'], params: batchIdParam, produces: ['text/csv'], response: csvResponse } },
+      { schema: { operationId: 'getBatchErrors', summary: 'Validation findings (skipped rows, warnings) as CSV', tags: ['reports'], params: batchIdParam, response: csvResponse('The findings, one line each') } },
       async (request, reply) => {
         requireRole(request, ANY_ROLE);
         const batch = await batchOr404(request.params.id);

@@ -75,7 +75,7 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginCallback {
           summary: 'Webhook endpoints (never their secrets)',
           tags: ['webhooks'],
           querystring: { type: 'object', properties: { all: { type: 'boolean', default: false, description: 'include disabled endpoints' } } },
-          response: { 200: { type: 'object', properties: { items: { type: 'array', items: endpointSchema } } }, ...problemResponses },
+          response: { 200: { type: 'object', properties: { items: { type: 'array', items: endpointSchema } } }, ...problemResponses([400, 401, 403, 500]) },
         },
       },
       async (request) => {
@@ -101,7 +101,7 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginCallback {
           },
           response: {
             201: { type: 'object', properties: { ...endpointSchema.properties, secret: { type: 'string', description: 'HMAC-SHA256 signing secret (`whsec_…`): store it now, it is never shown again' } } },
-            ...problemResponses,
+            ...problemResponses([400, 401, 403, 415, 500]),
           },
         },
       },
@@ -129,7 +129,7 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginCallback {
           summary: 'Stop delivering to an endpoint (kept, disabled, for its history)',
           tags: ['webhooks'],
           params: endpointIdParam,
-          response: { 200: endpointSchema, ...problemResponses, 409: { $ref: 'Problem#' } },
+          response: { 200: endpointSchema, ...problemResponses([400, 401, 403, 404, 409, 500], { 404: 'No such endpoint', 409: 'An endpoint from WEBHOOK_ENDPOINTS is changed there, not here' }) },
         },
       },
       async (request) => {
@@ -151,7 +151,7 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginCallback {
           summary: 'Send a signed `webhook.test` event to this endpoint (delivered like any other, in order)',
           tags: ['webhooks'],
           params: endpointIdParam,
-          response: { 202: { type: 'object', properties: { eventId: { type: 'string' } } }, ...problemResponses, 409: { $ref: 'Problem#' } },
+          response: { 202: { type: 'object', properties: { eventId: { type: 'string' } } }, ...problemResponses([400, 401, 403, 404, 409, 500], { 404: 'No such endpoint', 409: 'The endpoint is disabled' }) },
         },
       },
       async (request, reply) => {
