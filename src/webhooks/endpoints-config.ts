@@ -19,6 +19,18 @@ export interface ConfiguredEndpoint {
 }
 
 /** Problems with a url, a secret or the types, shared by the environment and the API. */
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const LAST_LABEL = '[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
+/**
+ * An http(s) URL without credentials, as the API's schema states it (so a client generator or a fuzzer
+ * knows what is accepted): a host name whose last label starts with a letter (a numeric one would be read
+ * as an IPv4 address) or a dotted IPv4 address, an optional port, path and query.
+ */
+export const WEBHOOK_URL_PATTERN =
+  `^https?://(?:(?:${LABEL}\\.)*${LAST_LABEL}|${OCTET}(?:\\.${OCTET}){3})(?::[0-9]{1,4})?` +
+  "(?:/[A-Za-z0-9._~%!$&()*+,;=:@/-]*)?(?:\\?[A-Za-z0-9._~%!$&()*+,;=:@/?-]*)?$";
+
 export function urlProblem(url: string): string | undefined {
   let parsed: URL;
   try {

@@ -4,7 +4,7 @@ import type { FastifyPluginCallback } from 'fastify';
 import { startWebhookDelivery } from '../../client/webhooks.js';
 import { type WebhookEndpoint, createEndpoint, disableEndpoint, getEndpoint, listEndpoints, recordTestEvent } from '../../db/webhooks.js';
 import { ALL_WEBHOOK_EVENTS, WEBHOOK_EVENT_TYPES, webhookEventId } from '../../domain/webhook-events.js';
-import { newWebhookSecret, typesProblem, urlProblem } from '../../webhooks/endpoints-config.js';
+import { WEBHOOK_URL_PATTERN, newWebhookSecret, typesProblem, urlProblem } from '../../webhooks/endpoints-config.js';
 import { type Role, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { Problem, problems } from '../problem.js';
@@ -95,7 +95,7 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginCallback {
             required: ['url'],
             additionalProperties: false,
             properties: {
-              url: { type: 'string', maxLength: 2000, description: 'http(s) URL that receives signed POSTs' },
+              url: { type: 'string', maxLength: 2000, pattern: WEBHOOK_URL_PATTERN, description: 'http(s) URL that receives signed POSTs' },
               eventTypes: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...WEBHOOK_EVENT_TYPES, ALL_WEBHOOK_EVENTS] }, default: [ALL_WEBHOOK_EVENTS] },
             },
           },
