@@ -33,12 +33,11 @@ export function maskPhone(phone: string): string {
 const KENYAN_DIGITS = /^(?:00254|254|2540|0)?[17]\d{8}$/;
 
 /**
- * A run of digits with the separators people write numbers with (spaces, dots, dashes, parentheses, a
- * leading `+`): the place a number can hide in free text. A run may hold several numbers or a number next
+ * A run of nine or more digits with the separators people write numbers with (spaces, dots, dashes,
+ * parentheses, a leading `+`): the place a number can hide in free text. A run may hold several numbers or a number next
  * to an amount; {@link maskPhonesInText} looks at its digit groups.
  */
-const DIGIT_RUN = /[+(]*\d(?:[\s.\-()\u00a0\u202f]{0,3}\d)*\)?/g;
-const GROUP = /\d+/g;
+const DIGIT_RUN = /[+(]*\d(?:[\s.\-()\u00a0\u202f]{0,3}\d){8,}\)?/g;
 
 interface Group {
   digits: string;
@@ -46,9 +45,21 @@ interface Group {
   end: number;
 }
 
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
 function groupsOf(run: string): Group[] {
   const groups: Group[] = [];
-  for (const m of run.matchAll(GROUP)) groups.push({ digits: m[0], start: m.index, end: m.index + m[0].length });
+  let start = -1;
+  for (let i = 0; i <= run.length; i++) {
+    const digit = i < run.length && isDigit(run.charCodeAt(i));
+    if (digit && start < 0) start = i;
+    else if (!digit && start >= 0) {
+      groups.push({ digits: run.slice(start, i), start, end: i });
+      start = -1;
+    }
+  }
   // `…000.00` at the end of a run is an amount's cents, never the end of a phone number.
   const last = groups.at(-1);
   if (groups.length > 1 && last && last.digits.length === 2 && run[last.start - 1] === '.') groups.pop();
@@ -58,6 +69,7 @@ function groupsOf(run: string): Group[] {
 /** Masks the Kenyan numbers among a run's digit groups (consecutive groups that together spell one). */
 function maskRun(run: string): string {
   const groups = groupsOf(run);
+  if (groups.length === 1 && !KENYAN_DIGITS.test(groups[0]!.digits)) return run;
   const spans: Array<{ start: number; end: number }> = [];
   for (let i = 0; i < groups.length; i++) {
     let digits = '';
@@ -90,7 +102,7 @@ function maskRun(run: string): string {
  * Digits around it (an amount, a date) are left alone.
  */
 export function maskPhonesInText(text: string): string {
-  return text.replace(DIGIT_RUN, (run) => maskRun(run));
+  return text.replace(DIGIT_RUN, maskRun);
 }
 
 /** A masked phone (`2547*****109`) or account number (`********9012`). */
@@ -115,7 +127,8 @@ const MASKED_ONLY = new RegExp(MASKED);
  * `254.711.000.109 - NANCY WAIRIMU` -> `2547*****109`.
  */
 export function scrubPersonalText(text: string): string {
-  return maskPhonesInText(text).replace(NUMBER_THEN_NAME, '$1');
+  const masked = maskPhonesInText(text);
+  return masked.includes('***') ? masked.replace(NUMBER_THEN_NAME, '$1') : masked;
 }
 
 /**
