@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/common/log.js';
+import { sdkLogger } from '../../src/worker/sdk-logger.js';
 
 function capture(): { stream: Writable; lines: () => Array<Record<string, unknown>> } {
   const chunks: string[] = [];
@@ -49,5 +50,18 @@ describe('logger and personal data in every spelling', () => {
     const log = createLogger({ name: 't', destination: out.stream });
     log.info({ destination: '2547*****678', amountMinor: 150000, at: '2026-11-28 09:14:03.120000+00:00' }, 'Row 12 · KES 1,500.00 → 2547*****678 (M-Pesa)');
     expect(out.lines()[0]).toMatchObject({ destination: '2547*****678', amountMinor: 150000, at: '2026-11-28 09:14:03.120000+00:00', msg: 'Row 12 · KES 1,500.00 → 2547*****678 (M-Pesa)' });
+  });
+});
+
+describe("the Temporal SDK's logs", () => {
+  it('go through the same masking, errors included', () => {
+    const out = capture();
+    const sdk = sdkLogger(createLogger({ name: 't', destination: out.stream }), 'INFO');
+    sdk.debug('not shown');
+    sdk.warn('Activity failed', { activityType: 'payOut', error: new Error('refused 254.711.000.109 - NANCY WAIRIMU') });
+    const lines = out.lines();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 40, sdk: true, activityType: 'payOut', msg: 'Activity failed', err: { message: 'refused 2547*****109' } });
+    expect(JSON.stringify(lines)).not.toMatch(/NANCY|711\.000/);
   });
 });
