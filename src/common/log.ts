@@ -1,5 +1,5 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
-import { maskPhone, maskReceiver, scrubPersonalText } from './mask.js';
+import { maskPhone, maskReceiver, scrubPersonalJson, scrubPersonalText } from './mask.js';
 
 export type { Logger } from 'pino';
 
@@ -38,8 +38,9 @@ export function createLogger(options: { name: string; level?: string; destinatio
         method.apply(this, masked);
       },
       // The last guard, on the finished JSON line: what no key names (an `error` string quoting PesaWay, a
-      // serialised request's URL, a stack) is scrubbed too.
-      streamWrite: (line) => scrubPersonalText(line),
+      // serialised request's URL, a stack) is scrubbed too; a bare JSON number (`"totalMinor":100000000`)
+      // is an amount, and masking it would break the line.
+      streamWrite: scrubPersonalJson,
     },
     formatters: {
       log(object) {

@@ -131,6 +131,20 @@ export function scrubPersonalText(text: string): string {
   return masked.includes('***') ? masked.replace(NUMBER_THEN_NAME, '$1') : masked;
 }
 
+/** A bare JSON number value: `:100000000,` — an amount or a time, not a number in text. */
+function isJsonNumber(run: string, offset: number, line: string): boolean {
+  return /^\d+$/.test(run) && /[:,[]/.test(line[offset - 1] ?? '') && /^[,}\]\n]?$/.test(line[offset + run.length] ?? '');
+}
+
+/**
+ * {@link scrubPersonalText} for a finished JSON log line: strings are scrubbed, bare JSON numbers
+ * (`"totalMinor":100000000`) are left alone, since masking them would be wrong and break the line.
+ */
+export function scrubPersonalJson(line: string): string {
+  const masked = line.replace(DIGIT_RUN, (run: string, offset: number) => (isJsonNumber(run, offset, line) ? run : maskRun(run)));
+  return masked.includes('***') ? masked.replace(NUMBER_THEN_NAME, '$1') : masked;
+}
+
 /**
  * A receiver as PesaWay reports it (`<number> - <NAME>`), reduced to what may leave PostgreSQL: the masked
  * number alone, or `[receiver]` when it holds no number.

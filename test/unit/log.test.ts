@@ -65,3 +65,13 @@ describe("the Temporal SDK's logs", () => {
     expect(JSON.stringify(lines)).not.toMatch(/NANCY|711\.000/);
   });
 });
+
+describe('the finished log line', () => {
+  it('stays valid JSON with large amounts as numbers, while strings are scrubbed', () => {
+    const out = capture();
+    const log = createLogger({ name: 't', destination: out.stream });
+    log.info({ totals: { totalMinor: 100_000_000, succeededMinor: 712_345_678 }, note: 'from "0712 345 678" \\ done' }, 'Batch finished');
+    const [line] = out.lines();
+    expect(line).toMatchObject({ totals: { totalMinor: 100_000_000, succeededMinor: 712_345_678 }, note: 'from "0712***678" \\ done' });
+  });
+});
