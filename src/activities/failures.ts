@@ -43,7 +43,7 @@ export function pesawayFailure(failure: Unsettling, what: string, soonMs?: numbe
       return ApplicationFailure.create({ message: `${what}: no definite answer (${failure.reason}: ${scrubPersonalText(failure.detail)})`, type: FAILURE_TYPES.ambiguous, nextRetryDelay });
     default: {
       const code = 'code' in failure ? ` (${failure.code})` : '';
-      return ApplicationFailure.create({ message: `${what}: unexpected answer ${failure.kind}${code}; PesaWay's words are in the payout's events`, type: FAILURE_TYPES.ambiguous, nextRetryDelay });
+      return ApplicationFailure.create({ message: `${what}: unexpected answer ${failure.kind}${code}`, type: FAILURE_TYPES.ambiguous, nextRetryDelay });
     }
   }
 }

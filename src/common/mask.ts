@@ -34,8 +34,8 @@ const KENYAN_DIGITS = /^(?:00254|254|2540|0)?[17]\d{8}$/;
 
 /**
  * A run of nine or more digits with the separators people write numbers with (spaces, dots, dashes,
- * parentheses, a leading `+`): the place a number can hide in free text. A run may hold several numbers or a number next
- * to an amount; {@link maskPhonesInText} looks at its digit groups.
+ * parentheses, a leading `+`): the place a number can hide in free text. A run may hold several numbers,
+ * or a number next to an amount; {@link maskPhonesInText} looks at its digit groups.
  */
 const DIGIT_RUN = /[+(]*\d(?:[\s.\-()\u00a0\u202f]{0,3}\d){8,}\)?/g;
 
