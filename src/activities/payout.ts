@@ -7,7 +7,7 @@ import { type Moved, notePayout, recordSettlement, recordWaiting, transitionPayo
 import { type PayoutOutcome, outcomeOf } from '../domain/payout-outcome.js';
 import type { PesaWayClient } from '../pesaway/client.js';
 import type { SendRequest } from '../pesaway/requests.js';
-import { FAILURE_TYPES, pesawayFailure } from './failures.js';
+import { FAILURE_TYPES, pesawayFailure, pesawaySaid } from './failures.js';
 
 export interface PayoutActivityDeps {
   pool: Pool;
@@ -80,7 +80,7 @@ export function createPayoutActivities(deps: PayoutActivityDeps) {
       }
       default: {
         const failure = pesawayFailure(outcome, `send ${reference}`, RESEND_SOON_MS);
-        await notePayout(pool, { reference, kind: 'payout.send_failed', source: 'payout', detail: { error: failure.message } });
+        await notePayout(pool, { reference, kind: 'payout.send_failed', source: 'payout', detail: { error: failure.message, pesaway: pesawaySaid(outcome) } });
         throw failure;
       }
     }
@@ -102,8 +102,11 @@ export function createPayoutActivities(deps: PayoutActivityDeps) {
       case 'not-found':
         // Accepted by our records yet unknown to the query: never resend; wait for more evidence.
         return endOrWait(reference, taskToken, await recordWaiting(pool, reference, taskToken, { kind: 'not-found' }));
-      default:
-        throw pesawayFailure(answer, `query ${reference}`);
+      default: {
+        const failure = pesawayFailure(answer, `query ${reference}`);
+        await notePayout(pool, { reference, kind: 'payout.query', source: 'payout', detail: { answer: answer.kind, error: failure.message, pesaway: pesawaySaid(answer) } });
+        throw failure;
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { Runtime, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { createActivities } from '../activities/index.js';
 import { buildApi } from '../api/app.js';
@@ -20,6 +20,7 @@ import type { StackConfig } from './config.js';
 import { type DevSecrets, devApiKeys, devSecrets } from './dev-secrets.js';
 import { assertPortFree } from './ports.js';
 import { type Stack, startStack } from './stack.js';
+import { sdkLogger } from '../worker/sdk-logger.js';
 
 export interface EngineStack {
   stack: Stack;
@@ -41,7 +42,7 @@ export async function startEngineStack(config: StackConfig, env: Env, log: Logge
   await assertPortFree('The PesaWay sandbox', sandboxPort, 'SANDBOX_PORT');
 
   // The SDK's own logs (worker state changes, idle queues) would drown the demo's output; errors still show.
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  Runtime.install({ logger: sdkLogger(log, 'ERROR') });
   const stops: Array<() => Promise<unknown>> = [];
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);

@@ -1,5 +1,5 @@
 import type { Logger } from '../common/log.js';
-import { maskPhone } from '../common/mask.js';
+import { maskPhone, maskPhonesInText } from '../common/mask.js';
 import { minorToNumber, parseProviderAmount } from '../domain/money.js';
 import { type Classified, classify } from './classify.js';
 import type { PesaWayConfig } from './config.js';
@@ -203,7 +203,8 @@ export class PesaWayClient {
           pesawayReference: str(o, ['Reference']) ?? '',
           receipt: str(o, ['Receipt']) ?? '',
           transactionDate: str(o, ['TransactionDate']) ?? '',
-          recipient: str(o, ['Recipient']) ?? '',
+          // `<number> - <name>`: the number masked as soon as it arrives, like a result's receiver.
+          recipient: maskPhonesInText(str(o, ['Recipient']) ?? ''),
           externalReference: str(o, ['ExternalReference']) ?? '',
           transactionType: str(o, ['TransactionType']) ?? '',
           amountMinor: parseProviderAmount(o?.['Amount']),

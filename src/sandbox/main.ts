@@ -55,6 +55,7 @@ function program(): Command {
     .addOption(new Option('--errors <dialect>', 'errors as HTTP 4xx (http-status) or HTTP 200 with the code in the body (http-200)').choices(DIALECT_CHOICES.errors).default(DEFAULT_DIALECT.errors))
     .addOption(new Option('--balance-envelope <envelope>', 'balance response flat or wrapped in {code, data}').choices(DIALECT_CHOICES.balanceEnvelope).default(DEFAULT_DIALECT.balanceEnvelope))
     .addOption(new Option('--callback-style <style>', 'callback field names: standard (ResultCode, OriginatorReference) or variant (ResultType, Originator)').choices(DIALECT_CHOICES.callbackStyle).default(DEFAULT_DIALECT.callbackStyle))
+    .addOption(new Option('--receiver-number <style>', 'the receiver\'s number in ReceiverPartyPublicName and failure texts: masked, or unmasked in varied spellings').choices(DIALECT_CHOICES.receiverNumber).default(DEFAULT_DIALECT.receiverNumber))
     .addOption(new Option('--log-level <level>', 'log level (logs go to stderr as JSON lines)').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default(process.env['LOG_LEVEL'] ?? 'info'))
     .addHelpText('after', `
 Test destinations (every other destination succeeds):
@@ -75,7 +76,7 @@ interface Flags {
   settleDelayMs: { min: number; max: number }; callbackDelayMs: { min: number; max: number }; callbackMaxAttempts: number;
   seed: number; signingKey?: string; latencyMs: { min: number; max: number }; serverErrorRate: number; lostResponseRate: number;
   rateLimit: number | undefined; callbackDropRate: number; callbackDuplicateRate: number; callbackReorderRate: number;
-  reorderDelayMs: number; acceptedReplyDelayMs: number; tokenShape: string; errors: string; balanceEnvelope: string; callbackStyle: string; logLevel: string;
+  reorderDelayMs: number; acceptedReplyDelayMs: number; tokenShape: string; errors: string; balanceEnvelope: string; callbackStyle: string; receiverNumber: string; logLevel: string;
 }
 
 function toOptions(f: Flags): SandboxOptionsInput {
@@ -95,6 +96,7 @@ function toOptions(f: Flags): SandboxOptionsInput {
       errors: parseChoiceFlag('--errors', 'errors', f.errors),
       balanceEnvelope: parseChoiceFlag('--balance-envelope', 'balanceEnvelope', f.balanceEnvelope),
       callbackStyle: parseChoiceFlag('--callback-style', 'callbackStyle', f.callbackStyle),
+      receiverNumber: parseChoiceFlag('--receiver-number', 'receiverNumber', f.receiverNumber),
     },
     faults: {
       latencyMs: f.latencyMs,

@@ -18,6 +18,13 @@ export interface Dialect {
   balanceEnvelope: 'flat' | 'data';
   /** `variant`: `ResultType` (a string) instead of `ResultCode`, `Originator` instead of `OriginatorReference`. */
   callbackStyle: 'standard' | 'variant';
+  /**
+   * How `ReceiverPartyPublicName` writes the receiver's number: `masked` (`2547*****678 - JANE DOE`, what
+   * integrators observe) or `unmasked`, the full number in one of the ways people write it (`254.711.000.109`,
+   * `+254 711 000 109`, `0711-000-109`, ...), also in failure descriptions, so tests prove none of it
+   * reaches Temporal or logs.
+   */
+  receiverNumber: 'masked' | 'unmasked';
 }
 
 export interface CallbackRetry {
@@ -57,13 +64,14 @@ export type SandboxOptionsInput = Partial<Omit<SandboxOptions, 'dialect' | 'faul
   callbackRetry?: Partial<CallbackRetry>;
 };
 
-export const DEFAULT_DIALECT: Dialect = { tokenShape: 'data.token', errors: 'http-status', balanceEnvelope: 'flat', callbackStyle: 'standard' };
+export const DEFAULT_DIALECT: Dialect = { tokenShape: 'data.token', errors: 'http-status', balanceEnvelope: 'flat', callbackStyle: 'standard', receiverNumber: 'masked' };
 
 export const DIALECT_CHOICES = {
   tokenShape: ['data.token', 'token', 'access_token'],
   errors: ['http-status', 'http-200'],
   balanceEnvelope: ['flat', 'data'],
   callbackStyle: ['standard', 'variant'],
+  receiverNumber: ['masked', 'unmasked'],
 } as const satisfies { [K in keyof Dialect]: readonly Dialect[K][] };
 
 export const DEFAULTS = {
@@ -99,6 +107,7 @@ export function resolveOptions(input: SandboxOptionsInput = {}): SandboxOptions 
     errors: choice('errors', dialectIn.errors),
     balanceEnvelope: choice('balanceEnvelope', dialectIn.balanceEnvelope),
     callbackStyle: choice('callbackStyle', dialectIn.callbackStyle),
+    receiverNumber: choice('receiverNumber', dialectIn.receiverNumber),
   };
   const retryIn = { ...DEFAULTS.callbackRetry, ...input.callbackRetry };
   const callbackDelayMs = parseRange('callbackDelayMs', input.callbackDelayMs ?? DEFAULTS.callbackDelayMs);

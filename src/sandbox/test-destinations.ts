@@ -45,9 +45,35 @@ const NAMES = [
   'JAMES KIPROTICH', 'ANN WAMBUI', 'JOSEPH ODHIAMBO', 'MERCY MUTHONI', 'SAMUEL KIBET',
 ];
 
-/** A stable recipient name per destination, as a network would report it. */
-export function recipientName(destination: string): string {
+/** Every name the sandbox reports receivers by (tests look for them where they must not be). */
+export const RECIPIENT_NAMES: readonly string[] = NAMES;
+
+function hashOf(destination: string): number {
   let hash = 0;
   for (const ch of destination) hash = (Math.imul(hash, 31) + ch.charCodeAt(0)) >>> 0;
-  return NAMES[hash % NAMES.length]!;
+  return hash;
+}
+
+/** A stable recipient name per destination, as a network would report it. */
+export function recipientName(destination: string): string {
+  return NAMES[hashOf(destination) % NAMES.length]!;
+}
+
+/** `254711000109` written the ways people and systems write numbers: the unmasked receiver numbers. */
+const SPELLINGS: ReadonlyArray<(d: string) => string> = [
+  (d) => d,
+  (d) => `+254 ${d.slice(3, 6)} ${d.slice(6, 9)} ${d.slice(9)}`,
+  (d) => `0${d.slice(3, 6)}-${d.slice(6, 9)}-${d.slice(9)}`,
+  (d) => `${d.slice(0, 3)}.${d.slice(3, 6)}.${d.slice(6, 9)}.${d.slice(9)}`,
+  (d) => `(0${d.slice(3, 6)}) ${d.slice(6, 9)} ${d.slice(9)}`,
+  (d) => `0${d.slice(3)}`,
+];
+
+/**
+ * A phone number (`2547XXXXXXXX`) spelled one of those ways, chosen by its last digit modulo 6 (stable, and
+ * easy for a test to cover): 0 plain, 1 `+254 7XX XXX XXX`, 2 `07XX-XXX-XXX`, 3 `254.7XX.XXX.XXX`,
+ * 4 `(07XX) XXX XXX`, 5 `07XXXXXXXX`.
+ */
+export function spelledPhone(phone: string): string {
+  return /^254\d{9}$/.test(phone) ? SPELLINGS[Number(phone.slice(-1)) % SPELLINGS.length]!(phone) : phone;
 }

@@ -3,7 +3,7 @@
  * cluster), runs the workflow, database and PesaWay workers, and drains gracefully on SIGTERM/SIGINT:
  * activities in progress finish, no new tasks are taken.
  */
-import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { Runtime, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { startWebhookDeliveries } from '../client/webhooks.js';
 import { connectClient, connectWorker, loadTemporalConfig } from '../temporal/connection.js';
@@ -16,6 +16,7 @@ import { loadPesaWayConfig } from '../pesaway/config.js';
 import { resultsUrl } from '../pesaway/results-url.js';
 import { loadWorkerConfig } from './config.js';
 import { loadWebhookSettings, taskQueuesFor } from '../temporal/settings.js';
+import { sdkLogger } from './sdk-logger.js';
 import { createWorkers } from './workers.js';
 
 const log = createLogger({ name: 'worker' });
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   const temporal = loadTemporalConfig(process.env);
   const config = loadWorkerConfig(process.env);
   const pesaway = loadPesaWayConfig(process.env);
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  Runtime.install({ logger: sdkLogger(log, 'WARN'), shutdownSignals: ['SIGINT', 'SIGTERM'] });
 
   const pool = createPool(config.databaseUrl, config.dbConcurrency + 5);
   // The task queue's limit bounds all workers' average; pacing this process's own calls removes its bursts.

@@ -98,6 +98,18 @@ describe('result callbacks', () => {
     });
   });
 
+  it('masks the receiver\'s number however PesaWay writes it, in the receiver and the description (issue 12 item 10)', () => {
+    for (const [receiver, masked] of [
+      ['254.711.000.109 - NANCY WAIRIMU', '2547*****109 - NANCY WAIRIMU'],
+      ['+254 711 000 109 - NANCY WAIRIMU', '2547*****109 - NANCY WAIRIMU'],
+      ['(0711) 000-109 - NANCY WAIRIMU', '0711***109 - NANCY WAIRIMU'],
+    ]) {
+      const parsed = parseResultBody({ ResultCode: 2040, ResultDesc: `Not registered: ${receiver!}`, OriginatorReference: 'R', ReceiverPartyPublicName: receiver });
+      // PostgreSQL keeps the name (the claim check); the number never leaves the parser unmasked.
+      expect(parsed).toMatchObject({ kind: 'final', result: { receiverName: masked, resultDesc: `Not registered: ${masked!}` } });
+    }
+  });
+
   it('parses the look-alike variant: ResultType, Originator, string codes', () => {
     const parsed = parseResultBody({ ResultType: '2040', ResultDesc: 'Unregistered', Originator: 'REF1', TransactionID: 'PHY1', TransactionAmount: '50.00' });
     expect(parsed).toMatchObject({ kind: 'final', result: { resultCode: 2040, reference: 'REF1', amountMinor: 5000 } });

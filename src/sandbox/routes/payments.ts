@@ -7,7 +7,7 @@ import type { PaymentRequest } from '../ledger.js';
 import { replyError, replyOk } from '../replies.js';
 import type { SettlementPlan } from '../settlement.js';
 import type { EndpointName } from '../stats.js';
-import { plannedOutcome, recipientName } from '../test-destinations.js';
+import { type PlannedOutcome, plannedOutcome, recipientName, spelledPhone } from '../test-destinations.js';
 import { validateBankSend, validateMobileSend } from '../validation.js';
 
 /** `0123456789012` -> `*********9012`: bank accounts keep their last four digits only. */
@@ -22,6 +22,16 @@ export function maskAccount(account: string): string {
  */
 export function paymentRoutes(ctx: SandboxContext): FastifyPluginCallback {
   const { dialect } = ctx.options;
+
+  /**
+   * What the receiver is reported as (`<number> - <NAME>`) and the planned outcome; with `unmasked` receiver
+   * numbers a failure's description names the receiver too, as a provider's free text may.
+   */
+  function receiverPlan(outcome: PlannedOutcome, masked: string, full: string, nameKey: string): Pick<SettlementPlan, 'outcome' | 'receiverPartyPublicName'> {
+    const party = `${dialect.receiverNumber === 'unmasked' ? full : masked} - ${recipientName(nameKey)}`;
+    const withParty = outcome.kind === 'failure' && dialect.receiverNumber === 'unmasked' ? { ...outcome, resultDesc: `${outcome.resultDesc} Receiver: ${party}.` } : outcome;
+    return { outcome: withParty, receiverPartyPublicName: party };
+  }
 
   function accept(request: FastifyRequest, reply: FastifyReply, endpoint: EndpointName, payment: PaymentRequest, plan: SettlementPlan): FastifyReply {
     const result = ctx.ledger.accept(payment);
@@ -68,7 +78,7 @@ export function paymentRoutes(ctx: SandboxContext): FastifyPluginCallback {
       accept(
         request, reply, 'mobileSend',
         { reference: send.reference, kind: 'mobile-money', channel: send.channel, amountMinor: send.amountMinor, destination },
-        { outcome: plannedOutcome({ phone: send.phone }), resultsUrl: send.resultsUrl, receiverPartyPublicName: `${destination} - ${recipientName(send.phone)}` },
+        { resultsUrl: send.resultsUrl, ...receiverPlan(plannedOutcome({ phone: send.phone }), destination, spelledPhone(send.phone), send.phone) },
       );
     });
 
@@ -83,7 +93,7 @@ export function paymentRoutes(ctx: SandboxContext): FastifyPluginCallback {
       accept(
         request, reply, 'bankSend',
         { reference: send.reference, kind: 'bank', channel: 'Bank', amountMinor: send.amountMinor, destination },
-        { outcome: plannedOutcome({ accountNumber: send.accountNumber }), resultsUrl: send.resultsUrl, receiverPartyPublicName: `${destination} - ${recipientName(send.accountNumber)}` },
+        { resultsUrl: send.resultsUrl, ...receiverPlan(plannedOutcome({ accountNumber: send.accountNumber }), destination, send.accountNumber, send.accountNumber) },
       );
     });
     done();
