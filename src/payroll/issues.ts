@@ -12,6 +12,7 @@ export const RULES = {
   notUtf8: 'not_utf8',
   transcodedFromWindows1252: 'transcoded_from_windows_1252',
   csvMalformed: 'csv_malformed',
+  recordTooLong: 'record_too_long',
   missingColumns: 'missing_columns',
   duplicateColumn: 'duplicate_column',
   noValidRows: 'no_valid_rows',

@@ -131,7 +131,7 @@ class ValidationRun {
       try {
         this.reader.end();
       } catch (err) {
-        this.stop(this.reader.describe(err));
+        this.stop(this.reader.describe(err, this.place));
         return;
       }
     }
@@ -230,9 +230,12 @@ class ValidationRun {
     try {
       this.reader.write(bytes.toString('utf8'));
     } catch (err) {
-      this.stop(this.reader.describe(err));
+      this.stop(this.reader.describe(err, this.place));
     }
   }
+
+  /** The record on `line` as the officer finds it: the header, or the data row it would have been. */
+  private readonly place = (line: number): string => (this.rules ? `Row ${this.rows + 1} (line ${line})` : `The header (line ${line})`);
 
   private onRecord(fields: string[], line: number): void {
     if (this.stopped) return;
