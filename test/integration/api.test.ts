@@ -117,6 +117,27 @@ describe('HTTP API end to end (real Temporal, PostgreSQL, sandbox)', () => {
     expect(fine.status).toBe(200);
   });
 
+  it('refuses a 60 MB single-field CSV at the record limit with 422 naming the row, raw or multipart, with or without a batch id (issue 12 item 7)', async () => {
+    const huge = `employee_id,name,phone,amount\nE1,"${'x'.repeat(60 * 1024 * 1024)}",0712345678,100\n`;
+    type Refused = { code: string; detail: string; report: { errors: Array<{ line: number; rule: string }> } };
+    const expectRefused = (r: { status: number; body: Refused }) => {
+      expect(r.status).toBe(422);
+      expect(r.body.code).toBe('payroll_refused');
+      expect(r.body.detail).toMatch(/^Row 1 \(line 2\): a record longer than 128,000 characters, the most one row may hold\. Split the long cell, or check for a quote that is never closed/);
+      expect(r.body.report.errors.map((e) => [e.line, e.rule])).toEqual([[2, 'record_too_long']]);
+    };
+    // Without a batch id the upload is spooled first (its hash names the batch): the spool stops at the limit too.
+    expectRefused(await http<Refused>('POST', `${api}/v1/batches`, csvUpload(huge, API_KEYS.alice)));
+    expectRefused(await http<Refused>('POST', `${api}/v1/batches?batchId=api-huge-field`, csvUpload(huge, API_KEYS.alice)));
+    const form = new FormData();
+    form.append('file', new Blob([huge], { type: 'text/csv' }), 'huge.csv');
+    expectRefused(await http<Refused>('POST', `${api}/v1/batches`, { key: API_KEYS.alice, body: form }));
+
+    const stored = await engine.db.pool.query("SELECT count(*)::int AS n FROM batches WHERE id = 'api-huge-field' OR file_name = 'huge.csv'");
+    expect(stored.rows[0]).toEqual({ n: 0 });
+    expect((await http('GET', `${api}/healthz`)).status).toBe(200);
+  });
+
   it('refuses missing, wrong and under-privileged keys; the approver must differ from the submitter', async () => {
     const csv = payrollCsv(payrollRows(2, { phone: (i) => `2547${93_000_000 + i}` }));
     expect((await http('GET', `${api}/v1/batches`)).status).toBe(401);
