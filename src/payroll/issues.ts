@@ -44,6 +44,19 @@ export const RULES = {
 
 export type Rule = (typeof RULES)[keyof typeof RULES];
 
+/** The rules whose findings are about the whole file (rowNo null); every other finding belongs to one row. */
+export const FILE_LEVEL_RULES: readonly Rule[] = [
+  RULES.emptyFile,
+  RULES.notCsv,
+  RULES.notUtf8,
+  RULES.transcodedFromWindows1252,
+  RULES.csvMalformed,
+  RULES.recordTooLong,
+  RULES.missingColumns,
+  RULES.duplicateColumn,
+  RULES.noValidRows,
+];
+
 export interface Issue {
   severity: Severity;
   /** Physical line where the record starts (1 = header); null for findings about the whole file. */
