@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { cleanText } from '../../payroll/text.js';
 import type {} from '@fastify/multipart';
 import type {} from '@fastify/swagger';
-import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import { startBatch } from '../../client/batches.js';
 import { getBatch } from '../../db/batches.js';
 import { listBatches } from '../../db/reports.js';
@@ -11,8 +11,8 @@ import { BATCH_STATUSES, type BatchStatus } from '../../domain/batch-status.js';
 import { ingestPayroll } from '../../ingest/ingest.js';
 import { type Policy, reportJson } from '../../payroll/report.js';
 import { validatePayroll } from '../../payroll/validate-file.js';
-import { ANY_ROLE, requireRole } from '../auth.js';
-import { byteLimit, fileTooLarge } from '../byte-limit.js';
+import { ANY_ROLE, requireRole, type Principal } from '../auth.js';
+import { byteLimit, discardRest, fileTooLarge } from '../byte-limit.js';
 import type { ApiDeps } from '../deps.js';
 import { Problem, problems } from '../problem.js';
 import { batchProgress } from '../progress.js';
@@ -63,6 +63,8 @@ async function uploadStream(request: FastifyRequest, query: SubmitQuery): Promis
   return { stream: request.body, fileName: query.fileName };
 }
 
+type Upload = Awaited<ReturnType<typeof uploadStream>>;
+
 /** `Idempotency-Key` names the batch when no id is given, so a retried upload returns the same batch. */
 function idempotentId(key: string | undefined): string | undefined {
   if (!key) return undefined;
@@ -77,6 +79,53 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
   return (app, _opts, done) => {
     // CSV bodies stay streams: a 50 MB payroll never sits in memory.
     app.addContentTypeParser(['text/csv', 'application/csv', 'text/plain', 'application/octet-stream'], (_req, payload, next) => next(null, payload));
+
+    /** Validates, stores and starts the uploaded payroll: the answer to POST /v1/batches. */
+    async function submit(request: FastifyRequest<{ Querystring: SubmitQuery }>, reply: FastifyReply, upload: Upload, who: Principal): Promise<FastifyReply> {
+      const q = request.query;
+      const input = upload.stream.pipe(byteLimit(config.maxUploadBytes));
+      upload.stream.once('error', (err) => input.destroy(err));
+      // The limit can trip before ingestion starts reading (it first looks the batch up): the error must
+      // stay on the stream, where the reader finds it (`errored`), not escape as an uncaught exception.
+      input.on('error', () => undefined);
+      const policy = q.policy ?? 'strict';
+      const options = { policy, acknowledgeWarnings: q.acknowledgeWarnings ?? false, limits: deps.limits };
+
+      if (q.dryRun) {
+        const report = await validatePayroll(input, options);
+        return reply.code(200).send({ dryRun: true, created: false, report: { accepted: report.accepted, refusal: report.refusal, ...reportJson(report) } });
+      }
+      const batchId = q.batchId ?? idempotentId(request.headers['idempotency-key'] as string | undefined);
+      const result = await ingestPayroll(pool, input, {
+        ...options,
+        ...(batchId ? { batchId } : {}),
+        ...(upload.fileName ? { fileName: upload.fileName } : {}),
+        submittedBy: who.user,
+        approvalRequired: q.approvalRequired ?? false,
+        log: deps.log,
+      });
+      switch (result.kind) {
+        case 'refused':
+          throw new Problem(422, 'payroll_refused', 'Payroll refused', result.report.refusal?.message ?? 'The file is not acceptable under its policy.', {
+            report: { accepted: false, refusal: result.report.refusal, ...reportJson(result.report) },
+          });
+        case 'conflict':
+          throw new Problem(409, 'batch_conflict', 'Batch id already used', `${result.message} Choose another batch id to submit this file as a new batch.`);
+        case 'existing': {
+          // Also heals a submission whose workflow start was lost: starting an existing batch is a no-op.
+          await startBatch(temporal, result.batch.id, settings, batchSummaryLine(result.batch));
+          return reply.code(200).send({ created: false, batch: batchView(result.batch, viewBase) });
+        }
+        case 'created': {
+          await startBatch(temporal, result.batch.id, settings, batchSummaryLine(result.batch));
+          request.log.info({ batchId: result.batch.id, rows: result.report.valid, by: who.user }, 'Batch submitted');
+          return reply
+            .code(201)
+            .header('location', `/v1/batches/${encodeURIComponent(result.batch.id)}`)
+            .send({ created: true, batch: batchView(result.batch, viewBase), report: { accepted: true, refusal: null, ...reportJson(result.report) } });
+        }
+      }
+    }
 
     app.post<{ Querystring: SubmitQuery }>(
       '/v1/batches',
@@ -105,47 +154,17 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
         // A declared size over the limit is refused before a byte is read.
         if (Number(request.headers['content-length'] ?? 0) > config.maxUploadBytes + MULTIPART_OVERHEAD) throw fileTooLarge(config.maxUploadBytes);
         const upload = await uploadStream(request, q);
-        const input = upload.stream.pipe(byteLimit(config.maxUploadBytes));
-        upload.stream.once('error', (err) => input.destroy(err));
-        // The limit can trip before ingestion starts reading (it first looks the batch up): the error must
-        // stay on the stream, where the reader finds it (`errored`), not escape as an uncaught exception.
-        input.on('error', () => undefined);
-        const policy = q.policy ?? 'strict';
-        const options = { policy, acknowledgeWarnings: q.acknowledgeWarnings ?? false, limits: deps.limits };
-
-        if (q.dryRun) {
-          const report = await validatePayroll(input, options);
-          return reply.code(200).send({ dryRun: true, created: false, report: { accepted: report.accepted, refusal: report.refusal, ...reportJson(report) } });
-        }
-        const batchId = q.batchId ?? idempotentId(request.headers['idempotency-key'] as string | undefined);
-        const result = await ingestPayroll(pool, input, {
-          ...options,
-          ...(batchId ? { batchId } : {}),
-          ...(upload.fileName ? { fileName: upload.fileName } : {}),
-          submittedBy: who.user,
-          approvalRequired: q.approvalRequired ?? false,
-          log: deps.log,
-        });
-        switch (result.kind) {
-          case 'refused':
-            throw new Problem(422, 'payroll_refused', 'Payroll refused', result.report.refusal?.message ?? 'The file is not acceptable under its policy.', {
-              report: { accepted: false, refusal: result.report.refusal, ...reportJson(result.report) },
-            });
-          case 'conflict':
-            throw new Problem(409, 'batch_conflict', 'Batch id already used', `${result.message} Choose another batch id to submit this file as a new batch.`);
-          case 'existing': {
-            // Also heals a submission whose workflow start was lost: starting an existing batch is a no-op.
-            await startBatch(temporal, result.batch.id, settings, batchSummaryLine(result.batch));
-            return reply.code(200).send({ created: false, batch: batchView(result.batch, viewBase) });
-          }
-          case 'created': {
-            await startBatch(temporal, result.batch.id, settings, batchSummaryLine(result.batch));
-            request.log.info({ batchId: result.batch.id, rows: result.report.valid, by: who.user }, 'Batch submitted');
-            return reply
-              .code(201)
-              .header('location', `/v1/batches/${encodeURIComponent(result.batch.id)}`)
-              .send({ created: true, batch: batchView(result.batch, viewBase), report: { accepted: true, refusal: null, ...reportJson(result.report) } });
-          }
+        let tooLarge = false;
+        try {
+          return await submit(request, reply, upload, who);
+        } catch (err) {
+          tooLarge = err instanceof Problem && err.status === 413;
+          throw err;
+        } finally {
+          // A refusal can come before the end of the upload (a record over the limit): what is left is
+          // read and dropped, never kept, so the client gets its answer instead of a reset connection.
+          // (Not past the size limit: that upload is not read further.)
+          if (!tooLarge) discardRest(upload.stream, config.maxUploadBytes + MULTIPART_OVERHEAD, () => request.raw.destroy());
         }
       },
     );
