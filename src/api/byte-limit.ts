@@ -1,4 +1,4 @@
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { Problem } from './problem.js';
 
 /** `10 MB`, `9.8 KB`: the limit as a person reads it (a small limit must not print as "0 MB"). */
@@ -24,4 +24,20 @@ export function byteLimit(limit: number): Transform {
       done(null, chunk);
     },
   });
+}
+
+/**
+ * Reads what is left of an upload that was answered before its end (refused at a bad record, say) and
+ * throws it away, so a client still sending gets the answer rather than a reset connection (a socket
+ * closed with unread data is reset). Nothing is kept. Past `limit` more bytes, `giveUp` closes the connection.
+ */
+export function discardRest(upload: Readable, limit: number, giveUp: () => void): void {
+  if (upload.readableEnded || upload.destroyed) return;
+  let seen = 0;
+  upload.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > limit) giveUp();
+  });
+  upload.on('error', () => undefined);
+  upload.resume();
 }

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { BatchStatus } from '../domain/batch-status.js';
 import type { MinorUnits } from '../domain/money.js';
 import { payoutReference } from '../domain/reference.js';
-import type { Issue, Severity } from '../payroll/issues.js';
+import { FILE_LEVEL_RULES, type Issue, type Severity } from '../payroll/issues.js';
 import type { Policy } from '../payroll/report.js';
 import type { PayoutDraft } from '../payroll/row.js';
 
@@ -260,7 +260,7 @@ interface IssueRow {
   message: string;
 }
 
-/** A page of a batch's findings in order (the row number is not stored; `rowNo` is null). */
+/** A page of a batch's findings in order (the row number is not stored; `rowNo` is null: see batchIssuePages). */
 export async function listIssues(db: Queryable, batchId: string, page: { afterSeq?: number; limit?: number } = {}): Promise<StoredIssue[]> {
   const { rows } = await db.query<IssueRow>(
     `SELECT seq, severity, line, column_name, rule, value, message FROM batch_issues
@@ -268,4 +268,47 @@ export async function listIssues(db: Queryable, batchId: string, page: { afterSe
     [batchId, page.afterSeq ?? -1, page.limit ?? 1000],
   );
   return rows.map((r) => ({ seq: r.seq, severity: r.severity, line: r.line, rowNo: null, column: r.column_name, rule: r.rule, value: r.value, message: r.message }));
+}
+
+const isRowLevel = (issue: Issue): issue is Issue & { line: number } => issue.line !== null && !FILE_LEVEL_RULES.includes(issue.rule);
+
+/**
+ * The row number of each line a data row of a stored batch starts on. Row numbers are not stored with the
+ * findings, but follow from what is: every data row of a stored batch is a payout, or was skipped as
+ * invalid and so has an error finding on its line, and rows are numbered in line order. A row's number
+ * is therefore the rank of its line among those lines.
+ */
+async function rowNumbering(db: Queryable, batchId: string): Promise<(line: number) => number | null> {
+  const { rows } = await db.query<{ lines: number[] | null }>(
+    `SELECT array_agg(line ORDER BY line) AS lines FROM (
+       SELECT line FROM payouts WHERE batch_id = $1
+       UNION
+       SELECT line FROM batch_issues WHERE batch_id = $1 AND line IS NOT NULL AND NOT (rule = ANY($2::text[]))
+     ) AS record_lines`,
+    [batchId, FILE_LEVEL_RULES],
+  );
+  const lines = Int32Array.from(rows[0]?.lines ?? []);
+  return (line) => {
+    let lo = 0;
+    let hi = lines.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (lines[mid]! === line) return mid + 1;
+      if (lines[mid]! < line) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return null;
+  };
+}
+
+/** All of a batch's findings in order, page by page, each row-level one with its row number. */
+export async function* batchIssuePages(db: Queryable, batchId: string, pageSize = 1000): AsyncGenerator<StoredIssue[]> {
+  let rowOf: ((line: number) => number | null) | undefined;
+  for (let after = -1; ; ) {
+    const page = await listIssues(db, batchId, { afterSeq: after, limit: pageSize });
+    if (!rowOf && page.some(isRowLevel)) rowOf = await rowNumbering(db, batchId);
+    yield page.map((issue) => (rowOf && isRowLevel(issue) ? { ...issue, rowNo: rowOf(issue.line) } : issue));
+    if (page.length < pageSize) return;
+    after = page.at(-1)!.seq;
+  }
 }

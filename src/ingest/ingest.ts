@@ -10,7 +10,7 @@ import { BatchWriter } from './batch-writer.js';
 import { digestInput, spoolInput, type FileDigest } from '../payroll/file-hash.js';
 import type { PayrollInput } from '../payroll/input.js';
 import type { ValidationReport } from '../payroll/report.js';
-import { validatePayroll, type ValidateOptions } from '../payroll/validate-file.js';
+import { PayrollPrecheck, validatePayroll, type ValidateOptions } from '../payroll/validate-file.js';
 
 export interface IngestOptions extends ValidateOptions {
   /** Names the batch; without it the id is derived from the file's hash (`b-` + 16 hex digits). */
@@ -62,8 +62,12 @@ const UNIQUE_VIOLATION = '23505';
 export async function ingestPayroll(pool: Pool, input: PayrollInput, options: IngestOptions = {}): Promise<IngestResult> {
   if (options.batchId !== undefined) return ingestAs(pool, assertBatchId(options.batchId), () => input, options);
   // The id comes from the file's hash, needed before the first row can be stored: spool, then read again.
-  const spooled = await spoolInput(input);
+  // The file-level checks run while spooling, so an unreadable file (a huge field, the wrong encoding)
+  // stops the upload there instead of being copied to its end first.
+  const precheck = new PayrollPrecheck();
+  const spooled = await spoolInput(input, (chunk) => precheck.push(chunk));
   try {
+    if (!spooled.complete) return { kind: 'refused', report: await refusalOfPrefix(spooled.path, options, precheck) };
     return await ingestAs(pool, defaultBatchId(spooled.sha256), () => createReadStream(spooled.path, { highWaterMark: 1 << 16 }), options, spooled);
   } finally {
     await spooled.remove();
@@ -178,6 +182,16 @@ function duplicateMessage(twin: Batch): string {
     'nothing was stored, so nobody is paid twice. To follow that batch, use its id. If this really is a second payroll with the same content, ' +
     'submit it again with allowDuplicateFile=true (disburse submit --allow-duplicate-file); that choice is recorded on the new batch.'
   );
+}
+
+/**
+ * The report for a file the precheck stopped: the full validation of the part that was read (the same
+ * findings, in the same words, as a dry run), which stops at the same place. A truncated copy is never
+ * stored: should that validation somehow pass, the precheck's own refusal is returned.
+ */
+async function refusalOfPrefix(path: string, options: ValidateOptions, precheck: PayrollPrecheck): Promise<ValidationReport> {
+  const report = await validatePayroll(createReadStream(path, { highWaterMark: 1 << 16 }), options);
+  return report.refusal?.code === 'file_invalid' ? report : precheck.report();
 }
 
 function conflictMessage(existing: Batch, sha256: string, size: number): string {

@@ -5,9 +5,26 @@ import { RULES, fileIssue, type Issue } from './issues.js';
 /** Called for every record (blank lines included, as `['']`) with the line it starts on. */
 export type RecordHandler = (fields: string[], line: number) => void;
 
-/** csv-parse's own limit on a record; a longer one is reported as malformed. */
+/**
+ * The most characters one record may hold (line breaks inside its quoted cells included). A longer one is
+ * refused as soon as its text passes the limit, so a stray quote or a huge cell never makes the reader
+ * hold, or csv-parse re-read, megabytes of text.
+ */
 export const MAX_RECORD_CHARS = 128_000;
 const QUOTE = 0x22;
+
+/** The record starting on `line` is longer than MAX_RECORD_CHARS; nothing after that point is read. */
+export class RecordTooLongError extends Error {
+  readonly code = 'record_too_long';
+
+  constructor(readonly line: number) {
+    super(`The record starting on line ${line} is longer than ${MAX_RECORD_CHARS} characters.`);
+    this.name = 'RecordTooLongError';
+  }
+}
+
+/** How a finding names the record on `line`: "Row 3 (line 4)", "The header (line 1)". */
+export type RecordPlace = (line: number) => string;
 
 function lineBreaksIn(fields: readonly string[]): number {
   let count = 0;
@@ -15,6 +32,12 @@ function lineBreaksIn(fields: readonly string[]): number {
     for (let i = field.indexOf('\n'); i !== -1; i = field.indexOf('\n', i + 1)) count++;
   }
   return count;
+}
+
+function countLineBreaks(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 function countQuotes(text: string, from: number, to: number): number {
@@ -99,11 +122,14 @@ export class CsvRecordReader {
 
   /** Reads the complete lines of `chunk` (with what was left over before); the rest waits for more. */
   write(chunk: string): void {
+    // The carry holds no line break: the search for the next one starts after it, so a long line read in
+    // many chunks is scanned once, not once per chunk.
+    const scanFrom = this.carry.length;
     const text = this.carry === '' ? chunk : this.carry + chunk;
     const { delimiter } = this;
     let start = 0;
     let quote = text.indexOf('"');
-    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+    for (let nl = text.indexOf('\n', scanFrom); nl !== -1; nl = text.indexOf('\n', start)) {
       if (quote !== -1 && quote < start) quote = text.indexOf('"', start);
       if (this.pendingLines === 0 && nl - start <= MAX_RECORD_CHARS) {
         if (quote === -1 || quote > nl) {
@@ -122,6 +148,7 @@ export class CsvRecordReader {
       start = nl + 1;
     }
     this.carry = text.slice(start);
+    this.checkOpenRecord();
   }
 
   /** Reads the last line (which has no line break) and whatever csv-parse still holds. */
@@ -139,8 +166,18 @@ export class CsvRecordReader {
     else if (this.pendingLines > 0) this.parsePending(true);
   }
 
-  /** A csv-parse error as a file-level finding at the record where reading stopped; other errors rethrown. */
-  describe(err: unknown): Issue {
+  /**
+   * A csv-parse error or an over-long record as a file-level finding at the record where reading stopped;
+   * other errors rethrown. `place` names that record for the officer (default: its line).
+   */
+  describe(err: unknown, place: RecordPlace = (l) => `Line ${l}`): Issue {
+    if (err instanceof RecordTooLongError) {
+      const message =
+        `${place(err.line)}: a record longer than ${MAX_RECORD_CHARS.toLocaleString('en')} characters, the most one row may hold. ` +
+        'Split the long cell, or check for a quote that is never closed (the cell then runs on over the following lines). ' +
+        'The file must be fixed before it can be checked further.';
+      return fileIssue(RULES.recordTooLong, message, { line: err.line });
+    }
     if (!(err instanceof CsvError)) throw err;
     const line = this.nextLine;
     const afterQuote = `Line ${line} has text right after a closing quote; a quote inside a quoted cell must be doubled ("").`;
@@ -148,7 +185,6 @@ export class CsvRecordReader {
       CSV_QUOTE_NOT_CLOSED: `The quoted cell that starts on line ${line} is never closed: a closing " is missing.`,
       CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: afterQuote,
       CSV_INVALID_CLOSING_QUOTE: afterQuote,
-      CSV_MAX_RECORD_SIZE: `The record starting on line ${line} is longer than ${MAX_RECORD_CHARS.toLocaleString('en')} characters: probably a quote that is never closed.`,
     };
     const message = messages[err.code] ?? `Line ${line} cannot be read as CSV (${err.code}).`;
     return fileIssue(RULES.csvMalformed, `${message} The file must be fixed before it can be checked further.`, { line });
@@ -157,14 +193,29 @@ export class CsvRecordReader {
   /**
    * Adds text[from, to) to the lines waiting for csv-parse and asks csv-parse to read them when they may
    * be complete: an even number of quotes (a quoted cell closed), at 1, 2, 4, 8... lines (relaxed quotes
-   * leave the count odd; this bounds the re-reading), or at the end of the input.
+   * leave the count odd; this bounds the re-reading), or at the end of the input. A line that would take
+   * the waiting text over the record limit is refused before it is added.
    */
   private hold(text: string, from: number, to: number, final: boolean): void {
+    // The line break ending a record is not part of it; one inside a quoted cell (already waiting) is.
+    const length = to - from - (text.charCodeAt(to - 1) === 0x0a ? 1 : 0);
+    if (this.pending.length + length > MAX_RECORD_CHARS) {
+      if (this.pendingLines > 0) this.parsePending(false);
+      // What is still waiting is the start of one open record, and this line belongs to it (or starts one).
+      if (this.pending.length + length > MAX_RECORD_CHARS) throw new RecordTooLongError(this.nextLine);
+    }
     this.pending += text.slice(from, to);
     this.pendingLines++;
     this.pendingQuotes += countQuotes(text, from, to);
     const n = this.pendingLines;
-    if (final || this.pendingQuotes % 2 === 0 || (n & (n - 1)) === 0 || this.pending.length > MAX_RECORD_CHARS) this.parsePending(final);
+    if (final || this.pendingQuotes % 2 === 0 || (n & (n - 1)) === 0) this.parsePending(final);
+  }
+
+  /** The record being read is at least the waiting lines plus the incomplete last line: refused past the limit. */
+  private checkOpenRecord(): void {
+    if (this.pending.length + this.carry.length <= MAX_RECORD_CHARS) return;
+    if (this.pendingLines > 0) this.parsePending(false);
+    if (this.pending.length + this.carry.length > MAX_RECORD_CHARS) throw new RecordTooLongError(this.nextLine);
   }
 
   private parsePending(final: boolean): void {
@@ -172,14 +223,35 @@ export class CsvRecordReader {
     try {
       records = parse(this.pending, this.options);
     } catch (err) {
-      // A quoted cell still open: its end is in lines to come (csv-parse's own size limit still applies).
-      if (!final && err instanceof CsvError && err.code === 'CSV_QUOTE_NOT_CLOSED' && this.pending.length <= MAX_RECORD_CHARS) return;
+      // A quoted cell still open: its end is in lines to come.
+      if (!final && err instanceof CsvError && err.code === 'CSV_QUOTE_NOT_CLOSED') {
+        this.keepOpenRecord(typeof err.records === 'number' ? err.records : 0);
+        return;
+      }
       throw err;
     }
     this.pending = '';
     this.pendingLines = 0;
     this.pendingQuotes = 0;
     for (const fields of records) this.emit(fields, 1 + lineBreaksIn(fields));
+  }
+
+  /**
+   * The waiting lines hold `complete` finished records and then the start of an open one: the finished
+   * ones are read now (nothing that follows can change them), so what waits is the open record alone and
+   * its length is what the limit is checked against.
+   */
+  private keepOpenRecord(complete: number): void {
+    if (complete === 0) return;
+    const rows = parse(this.pending, { ...this.options, raw: true, to: complete }) as unknown as Array<{ record: string[]; raw: string }>;
+    let used = 0;
+    for (const { record, raw } of rows) {
+      used += raw.length;
+      this.emit(record, 1 + lineBreaksIn(record));
+    }
+    this.pending = this.pending.slice(used);
+    this.pendingLines = countLineBreaks(this.pending);
+    this.pendingQuotes = countQuotes(this.pending, 0, this.pending.length);
   }
 
   private emit(fields: string[], span: number): void {

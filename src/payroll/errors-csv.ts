@@ -25,8 +25,10 @@ export function errorsCsvLine(issue: Issue): string {
 }
 
 /**
- * Streams findings into an errors CSV as validation goes (use it as, or inside, a PayrollSink): bounded
- * buffering, backpressure at each checkpoint. Starts with a UTF-8 byte-order mark so Excel reads it right.
+ * Writes the errors CSV, the one writer for every copy of it: the CLI's `--errors-csv` (as, or inside, a
+ * PayrollSink while validation goes) and the API's `errors.csv` (from the stored findings), so both are
+ * the same bytes for the same file. Bounded buffering, backpressure at each checkpoint. Starts with a
+ * UTF-8 byte-order mark so Excel reads it right.
  */
 export class ErrorsCsvWriter {
   private lines: string[] = [`\ufeff${ERRORS_CSV_HEADER}`];
@@ -44,6 +46,15 @@ export class ErrorsCsvWriter {
     await this.flush();
   }
 
+  /** Writes `pages` of findings (stored ones, say) and closes. */
+  async writeAll(pages: AsyncIterable<readonly Issue[]>): Promise<void> {
+    for await (const page of pages) {
+      for (const issue of page) this.issue(issue);
+      await this.checkpoint();
+    }
+    await this.close();
+  }
+
   async close(): Promise<void> {
     await this.flush();
     await new Promise<void>((resolve, reject) => {
@@ -56,6 +67,24 @@ export class ErrorsCsvWriter {
     if (this.lines.length === 0) return;
     const text = `${this.lines.join('\n')}\n`;
     this.lines = [];
-    if (!this.out.write(text)) await new Promise<void>((resolve) => this.out.once('drain', () => resolve()));
+    if (!this.out.write(text)) await drained(this.out);
   }
+}
+
+/** Resolves when `out` takes more; rejects when it is closed first (a download abandoned half way). */
+function drained(out: NodeJS.WritableStream): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const settle = (err?: Error): void => {
+      out.off('drain', onDrain);
+      out.off('close', onClose);
+      out.off('error', settle);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = (): void => settle();
+    const onClose = (): void => settle(new Error('The errors CSV output was closed before everything was written.'));
+    out.once('drain', onDrain);
+    out.once('close', onClose);
+    out.once('error', settle);
+  });
 }

@@ -26,14 +26,17 @@ export async function digestInput(input: PayrollInput): Promise<FileDigest> {
 
 export interface SpooledFile extends FileDigest {
   path: string;
+  /** False when `stopAt` refused a chunk: the copy ends there and the rest of the input was never read. */
+  complete: boolean;
   remove: () => Promise<void>;
 }
 
 /**
  * Copies the input to a private temporary file while hashing it: for a file submitted without a batch id,
  * whose id (derived from the hash) is needed before its rows can be stored. Memory stays constant.
+ * `keepGoing` sees every chunk (after it is written); false stops the copy and leaves the input unread.
  */
-export async function spoolInput(input: PayrollInput): Promise<SpooledFile> {
+export async function spoolInput(input: PayrollInput, keepGoing: (chunk: Buffer) => boolean = () => true): Promise<SpooledFile> {
   const dir = await mkdtemp(join(tmpdir(), 'disburse-ingest-'));
   const remove = (): Promise<void> => rm(dir, { recursive: true, force: true });
   try {
@@ -41,18 +44,23 @@ export async function spoolInput(input: PayrollInput): Promise<SpooledFile> {
     const out = createWriteStream(path, { mode: 0o600 });
     const hash = createHash('sha256');
     let size = 0;
+    let complete = true;
     try {
       for await (const chunk of input) {
         const buf = toBuffer(chunk);
         hash.update(buf);
         size += buf.length;
         if (!out.write(buf)) await once(out, 'drain');
+        if (!keepGoing(buf)) {
+          complete = false;
+          break;
+        }
       }
     } finally {
       out.end();
     }
     await finished(out);
-    return { path, sha256: hash.digest('hex'), size, remove };
+    return { path, sha256: hash.digest('hex'), size, complete, remove };
   } catch (err) {
     await remove();
     throw err;

@@ -12,6 +12,7 @@ export const RULES = {
   notUtf8: 'not_utf8',
   transcodedFromWindows1252: 'transcoded_from_windows_1252',
   csvMalformed: 'csv_malformed',
+  recordTooLong: 'record_too_long',
   missingColumns: 'missing_columns',
   duplicateColumn: 'duplicate_column',
   noValidRows: 'no_valid_rows',
@@ -42,6 +43,19 @@ export const RULES = {
 } as const;
 
 export type Rule = (typeof RULES)[keyof typeof RULES];
+
+/** The rules whose findings are about the whole file (rowNo null); every other finding belongs to one row. */
+export const FILE_LEVEL_RULES: readonly Rule[] = [
+  RULES.emptyFile,
+  RULES.notCsv,
+  RULES.notUtf8,
+  RULES.transcodedFromWindows1252,
+  RULES.csvMalformed,
+  RULES.recordTooLong,
+  RULES.missingColumns,
+  RULES.duplicateColumn,
+  RULES.noValidRows,
+];
 
 export interface Issue {
   severity: Severity;

@@ -64,6 +64,24 @@ export async function validatePayroll(input: PayrollInput, options: ValidateOpti
   return run.report();
 }
 
+/**
+ * The file-level checks alone (line endings, encoding, delimiter, header, CSV structure, the record limit),
+ * no row rules: cheap enough to run while an upload is copied somewhere, so that copying stops where the
+ * file turns out unreadable instead of taking in the rest of it. `push` is false from that chunk on.
+ */
+export class PayrollPrecheck {
+  private readonly run = new ValidationRun({}, {}, true);
+
+  push(chunk: Buffer): boolean {
+    return this.run.push(chunk);
+  }
+
+  /** What stopped the copy (a file-level refusal), once `push` has returned false. */
+  report(): ValidationReport {
+    return this.run.report();
+  }
+}
+
 class ValidationRun {
   private readonly policy: Policy;
   private readonly acknowledge: boolean;
@@ -99,7 +117,8 @@ class ValidationRun {
   private readonly kept: Issue[] = [];
   private truncated = false;
 
-  constructor(options: ValidateOptions, private readonly sink: PayrollSink) {
+  /** `structureOnly`: records are read but rows are not validated (see PayrollPrecheck). */
+  constructor(options: ValidateOptions, private readonly sink: PayrollSink, private readonly structureOnly = false) {
     this.policy = options.policy ?? 'strict';
     this.acknowledge = options.acknowledgeWarnings ?? false;
     this.limits = checkLimits(options.limits ?? DEFAULT_LIMITS);
@@ -108,7 +127,7 @@ class ValidationRun {
 
   /** Takes one chunk of the file; false once a file-level error makes reading on pointless. */
   push(chunk: Buffer): boolean {
-    this.hash.update(chunk);
+    if (!this.structureOnly) this.hash.update(chunk);
     this.size += chunk.length;
     this.sink.bytes?.(chunk);
     const decoded = this.decoder.write(this.newlines.write(chunk));
@@ -131,7 +150,7 @@ class ValidationRun {
       try {
         this.reader.end();
       } catch (err) {
-        this.stop(this.reader.describe(err));
+        this.stop(this.reader.describe(err, this.place));
         return;
       }
     }
@@ -230,9 +249,12 @@ class ValidationRun {
     try {
       this.reader.write(bytes.toString('utf8'));
     } catch (err) {
-      this.stop(this.reader.describe(err));
+      this.stop(this.reader.describe(err, this.place));
     }
   }
+
+  /** The record on `line` as the officer finds it: the header, or the data row it would have been. */
+  private readonly place = (line: number): string => (this.rules ? `Row ${this.rows + 1} (line ${line})` : `The header (line ${line})`);
 
   private onRecord(fields: string[], line: number): void {
     if (this.stopped) return;
@@ -252,7 +274,8 @@ class ValidationRun {
       return;
     }
     if (fields.length === 1 ? fields[0]!.trim() === '' : isBlank(fields)) return;
-    this.onRow(fields, line, ++this.rows);
+    if (this.structureOnly) ++this.rows;
+    else this.onRow(fields, line, ++this.rows);
   }
 
   private onRow(fields: string[], line: number, rowNo: number): void {

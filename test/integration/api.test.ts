@@ -1,3 +1,8 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallbackDelivery } from '../../src/api/callback-delivery.js';
 import { emptyCallbackStats } from '../../src/api/callbacks.js';
@@ -115,6 +120,80 @@ describe('HTTP API end to end (real Temporal, PostgreSQL, sandbox)', () => {
     expect((await http('GET', `${small}/healthz`)).status).toBe(200);
     const fine = await http('POST', `${small}/v1/batches?dryRun=true`, csvUpload(payrollCsv(payrollRows(2, { phone: (i) => `2547${93_100_000 + i}` })), API_KEYS.alice));
     expect(fine.status).toBe(200);
+  });
+
+  it('refuses a 60 MB single-field CSV at the record limit with 422 naming the row, raw or multipart, with or without a batch id (issue 12 item 7)', async () => {
+    const huge = `employee_id,name,phone,amount\nE1,"${'x'.repeat(60 * 1024 * 1024)}",0712345678,100\n`;
+    type Refused = { code: string; detail: string; report: { errors: Array<{ line: number; rule: string }> } };
+    const expectRefused = (r: { status: number; body: Refused }) => {
+      expect(r.status).toBe(422);
+      expect(r.body.code).toBe('payroll_refused');
+      expect(r.body.detail).toMatch(/^Row 1 \(line 2\): a record longer than 128,000 characters, the most one row may hold\. Split the long cell, or check for a quote that is never closed/);
+      expect(r.body.report.errors.map((e) => [e.line, e.rule])).toEqual([[2, 'record_too_long']]);
+    };
+    // Without a batch id the upload is spooled first (its hash names the batch): the spool stops at the limit too.
+    expectRefused(await http<Refused>('POST', `${api}/v1/batches`, csvUpload(huge, API_KEYS.alice)));
+    expectRefused(await http<Refused>('POST', `${api}/v1/batches?batchId=api-huge-field`, csvUpload(huge, API_KEYS.alice)));
+    const form = new FormData();
+    form.append('file', new Blob([huge], { type: 'text/csv' }), 'huge.csv');
+    expectRefused(await http<Refused>('POST', `${api}/v1/batches`, { key: API_KEYS.alice, body: form }));
+
+    const stored = await engine.db.pool.query("SELECT count(*)::int AS n FROM batches WHERE id = 'api-huge-field' OR file_name = 'huge.csv'");
+    expect(stored.rows[0]).toEqual({ n: 0 });
+    expect((await http('GET', `${api}/healthz`)).status).toBe(200);
+  });
+
+  it('serves errors.csv with the BOM and every row number, byte for byte what `disburse validate --errors-csv` writes (issue 12 item 8)', async () => {
+    // Blank lines, a cell over two lines, invalid rows, a repeated employee id (the first row, valid until
+    // then, is dropped), a same-phone-same-amount warning and a formula: row numbers that are not line - 1.
+    const csv = [
+      'employee_id,name,phone,amount,reason',
+      '',
+      'E1,Ann,254794500001,100,"two',
+      'lines"',
+      'E2,Ben,020 123 4567,100,x',
+      '   ',
+      'E3,Cy,254794500003,12.345,y',
+      'E4,Di,254794500004,100,z',
+      'E1,Ann again,254794500005,100,dup',
+      'E5,Eve,254794500004,100,pasted',
+      'E6,Fay,254794500006,=1+2,formula',
+      '',
+    ].join('\r\n');
+    const dir = await mkdtemp(join(tmpdir(), 'disburse-errors-csv-'));
+    try {
+      const file = join(dir, 'payroll.csv');
+      const cliCsv = join(dir, 'errors.csv');
+      await writeFile(file, csv);
+      const root = fileURLToPath(new URL('../..', import.meta.url));
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const child = spawn(process.execPath, [join(root, 'bin', 'disburse.js'), 'validate', file, '--policy', 'skip-invalid', '--acknowledge-warnings', '--errors-csv', cliCsv, '--json'], { cwd: root, stdio: 'ignore' });
+        child.once('error', reject);
+        child.once('close', resolve);
+      });
+      expect(code).toBe(0);
+
+      const created = await http('POST', `${api}/v1/batches?batchId=api-errors-csv&policy=skip-invalid&acknowledgeWarnings=true`, csvUpload(csv, API_KEYS.alice));
+      expect(created.status).toBe(201);
+      const res = await fetch(`${api}/v1/batches/api-errors-csv/errors.csv`, { headers: { authorization: `Bearer ${API_KEYS.victor}` } });
+      expect(res.status).toBe(200);
+      const served = Buffer.from(await res.arrayBuffer());
+      expect([...served.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const lines = served.toString('utf8').slice(1).trimEnd().split('\n');
+      expect(lines[0]).toBe('line,row,severity,column,rule,value,message');
+      expect(lines.slice(1).map((l) => l.split(',').slice(0, 5).join(','))).toEqual([
+        '5,2,error,phone,phone_not_kenyan_mobile',
+        '7,3,error,amount,amount_too_many_decimals',
+        '9,5,error,employee_id,duplicate_employee_id',
+        '3,1,error,employee_id,duplicate_employee_id',
+        '10,6,warning,phone,duplicate_phone_amount',
+        '11,7,error,amount,amount_format',
+      ]);
+      expect(served.equals(await readFile(cliCsv))).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    await waitFor('api-errors-csv', 'COMPLETED');
   });
 
   it('refuses missing, wrong and under-privileged keys; the approver must differ from the submitter', async () => {

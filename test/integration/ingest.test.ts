@@ -112,6 +112,28 @@ describe('payroll ingestion into PostgreSQL', () => {
     expect(last.rows).toEqual([{ reference: payoutReference('big-1', 40_000, 1), line: 40_001 }]);
   });
 
+  it('stops reading a file at a record over the limit, with or without a batch id (the spooled copy stops too)', async () => {
+    for (const batchId of [undefined, 'huge-field']) {
+      let pulled = 0;
+      // 1,000 chunks of 64 KB (62.5 MB) inside one quoted cell: only the first few may ever be asked for.
+      function* upload(): Generator<Buffer> {
+        pulled++;
+        yield Buffer.from('Employee ID,Name,Phone,Amount\nE1,"');
+        for (let i = 0; i < 1000; i++) {
+          pulled++;
+          yield Buffer.alloc(65_536, 0x78);
+        }
+      }
+      const result = await ingestPayroll(db.pool, Readable.from(upload(), { objectMode: false, highWaterMark: 65_536 }), batchId === undefined ? {} : { batchId });
+      expect(result.kind).toBe('refused');
+      if (result.kind !== 'refused') continue;
+      expect(result.report.issues.map((i) => [i.line, i.rule])).toEqual([[2, 'record_too_long']]);
+      expect(result.report.refusal?.message).toMatch(/^Row 1 \(line 2\): a record longer than 128,000 characters/);
+      expect(pulled).toBeLessThan(6);
+    }
+    expect(await getBatch(db.pool, 'huge-field')).toBeUndefined();
+  });
+
   it('treats the same batch id with the same file as a no-op returning the existing batch, saying which options differ', async () => {
     const bytes = fixture('excel-semicolon-bom.csv');
     const first = created(await ingestPayroll(db.pool, stream(bytes), { batchId: 'same-file' }));

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CsvRecordReader, splitPlainLine } from '../../src/payroll/csv-reader.js';
+import { CsvRecordReader, MAX_RECORD_CHARS, splitPlainLine } from '../../src/payroll/csv-reader.js';
 
 interface Read {
   records: Array<{ fields: string[]; line: number }>;
@@ -64,6 +64,48 @@ describe('CSV records', () => {
     const r = await read('Phone,Amount\n0712345678,"1000\n0722000111,2000\n', ',');
     expect(r.records).toHaveLength(1);
     expect(r.error).toBe('The quoted cell that starts on line 2 is never closed: a closing " is missing. The file must be fixed before it can be checked further.');
+  });
+
+  it('refuses a closed multi-line cell over the record limit as too long, not as a quote never closed', async () => {
+    // 200 KB in one quoted cell over 2,000 lines, properly closed, then a normal row.
+    const cell = Array.from({ length: 2000 }, () => 'x'.repeat(99)).join('\n');
+    const text = `Phone,Amount,Note\n0712345678,1000,ok\n0712345679,1000,"${cell}"\n0712345670,1000,after\n`;
+    const cuts = Array.from({ length: Math.ceil(text.length / 65_536) }, (_, i) => i * 65_536);
+    for (const at of [[], cuts]) {
+      const r = await read(text, ',', at);
+      expect(r.error).toBe(
+        'Line 3: a record longer than 128,000 characters, the most one row may hold. Split the long cell, or check for a quote that is never closed ' +
+          '(the cell then runs on over the following lines). The file must be fixed before it can be checked further.',
+      );
+      expect(r.records.map((x) => x.line)).toEqual([1, 2]);
+    }
+  });
+
+  it('stops at the record limit on one huge line: nothing after it is asked for', () => {
+    const seen: number[] = [];
+    const reader = new CsvRecordReader(',', (_fields, line) => seen.push(line));
+    reader.write('a,b\n1,"');
+    let written = 0;
+    let refusal: unknown;
+    try {
+      for (; written < 1000; written++) reader.write('y'.repeat(65_536));
+    } catch (err) {
+      refusal = err;
+    }
+    expect(reader.describe(refusal).line).toBe(2);
+    expect(reader.describe(refusal).rule).toBe('record_too_long');
+    // Refused within one chunk of passing the limit.
+    expect(written).toBe(Math.floor(MAX_RECORD_CHARS / 65_536));
+    expect(seen).toEqual([1]);
+  });
+
+  it('a record of exactly the limit is read; one character more is refused', async () => {
+    const at = (n: number) => `a,b\n"${'z'.repeat(n - 5)}\n",1\nc,d\n`;
+    const fits = await read(at(MAX_RECORD_CHARS), ',');
+    expect(fits.error).toBeUndefined();
+    expect(fits.records.map((x) => x.line)).toEqual([1, 2, 4]);
+    const over = await read(at(MAX_RECORD_CHARS + 1), ',', [10, 70_000]);
+    expect(over.error).toMatch(/^Line 2: a record longer than 128,000 characters/);
   });
 
   it('gives exactly what csv-parse gives, for any records and any chunking', async () => {

@@ -249,6 +249,20 @@ describe('payroll fixtures: exact outcomes', () => {
     const unclosed = await run(fixture('unclosed-quote.csv'), { policy: 'skip-invalid' });
     expect(unclosed.report).toMatchObject({ accepted: false, refusal: { code: 'file_invalid' } });
     expect(brief(unclosed.report.issues)).toEqual([[2, null, 'csv_malformed', null]]);
+    expect(unclosed.report.refusal?.message).toMatch(/^The quoted cell that starts on line 2 is never closed/);
+  });
+
+  it('refuses a huge quoted field at the record limit, naming the row and the line', async () => {
+    const huge = Buffer.from(`Phone,Amount,Name\n0712345678,1000,Alice\n\n0712345679,1000,"${'x'.repeat(5_000_000)}"\n`);
+    const cuts = Array.from({ length: Math.ceil(huge.length / 65_536) }, (_, i) => i * 65_536);
+    const { report } = await run(huge, {}, cuts);
+    expect(report).toMatchObject({ accepted: false, refusal: { code: 'file_invalid' }, rows: 1 });
+    expect(brief(report.issues)).toEqual([[4, null, 'record_too_long', null]]);
+    expect(report.refusal?.message).toMatch(/^Row 2 \(line 4\): a record longer than 128,000 characters/);
+    // Reading stopped at the limit: about two chunks of the 5 MB were read.
+    expect(report.file.size).toBeLessThan(256 * 1024);
+    const header = await run(Buffer.from(`"${'h'.repeat(200_000)}"`));
+    expect(header.report.refusal?.message).toMatch(/^The header \(line 1\): a record longer than 128,000 characters/);
   });
 
   it('refuses empty files, header-only files and files without a valid row', async () => {

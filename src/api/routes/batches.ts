@@ -3,16 +3,16 @@ import { finished, Readable } from 'node:stream';
 import { cleanText } from '../../payroll/text.js';
 import type {} from '@fastify/multipart';
 import type {} from '@fastify/swagger';
-import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import { startBatch } from '../../client/batches.js';
-import { getBatch } from '../../db/batches.js';
+import { type Batch, getBatch } from '../../db/batches.js';
 import { listBatches } from '../../db/reports.js';
 import { BATCH_STATUSES, type BatchStatus } from '../../domain/batch-status.js';
-import { batchOptionsText, ingestPayroll } from '../../ingest/ingest.js';
+import { type OptionDifference, batchOptionsText, ingestPayroll } from '../../ingest/ingest.js';
 import { type Policy, reportJson } from '../../payroll/report.js';
 import { validatePayroll } from '../../payroll/validate-file.js';
-import { ANY_ROLE, requireRole } from '../auth.js';
-import { byteLimit, fileTooLarge } from '../byte-limit.js';
+import { ANY_ROLE, requireRole, type Principal } from '../auth.js';
+import { byteLimit, discardRest, fileTooLarge } from '../byte-limit.js';
 import type { ApiDeps } from '../deps.js';
 import { Problem, problems } from '../problem.js';
 import { batchProgress } from '../progress.js';
@@ -108,6 +108,21 @@ async function uploadStream(request: FastifyRequest, query: SubmitQuery): Promis
   return { stream: request.body, fileName: query.fileName };
 }
 
+type Upload = Awaited<ReturnType<typeof uploadStream>>;
+
+/** A resubmission asked for options its existing batch does not have: nothing changed, and it says which it has. */
+function optionsDiffer(batch: Batch, differences: readonly OptionDifference[]): Problem {
+  const asked = differences.map((d) => `${d.option}=${String(d.requested)}`).join(', ');
+  return new Problem(
+    409,
+    'options_differ',
+    'Batch exists with other options',
+    `This file is already batch "${batch.id}" with ${batchOptionsText(batch)}; this request asked for ${asked}, which was not applied. ` +
+      'Nothing was changed. To pay the file with other options, cancel that batch first (if it has not paid) and submit under a new batch id with allowDuplicateFile=true.',
+    { batchId: batch.id, existingOptions: { policy: batch.policy, approvalRequired: batch.approvalRequired, allowDuplicateFile: batch.allowDuplicateFile } },
+  );
+}
+
 /** `Idempotency-Key` names the batch when no id is given, so a retried upload returns the same batch. */
 function idempotentId(key: string | undefined): string | undefined {
   if (!key) return undefined;
@@ -122,6 +137,61 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
   return (app, _opts, done) => {
     // CSV bodies stay streams: a 50 MB payroll never sits in memory.
     app.addContentTypeParser([...CSV_CONTENT_TYPES], (_req, payload, next) => next(null, payload));
+
+    /** Validates, stores and starts the uploaded payroll: the answer to POST /v1/batches. */
+    async function submit(request: FastifyRequest<{ Querystring: SubmitQuery }>, reply: FastifyReply, upload: Upload, who: Principal): Promise<FastifyReply> {
+      const q = request.query;
+      const input = upload.stream.pipe(byteLimit(config.maxUploadBytes));
+      // A source that fails or closes before its end (a multipart part the parser gave up on, even before we got
+      // it, is already closed without an end) fails the input: the reader gets a 400, never a stream that hangs.
+      const source = upload.stream;
+      if (source.errored || (source.destroyed && !source.readableEnded)) input.destroy(asUploadProblem(source.errored ?? new Error('the part was closed before its end'), uploadIncomplete));
+      else finished(source, (err) => err && input.destroy(asUploadProblem(err, uploadIncomplete)));
+      // The limit can trip before ingestion starts reading (it first looks the batch up): the error must
+      // stay on the stream, where the reader finds it (`errored`), not escape as an uncaught exception.
+      input.on('error', () => undefined);
+      const policy = q.policy ?? 'strict';
+      const options = { policy, acknowledgeWarnings: q.acknowledgeWarnings ?? false, limits: deps.limits };
+
+      if (q.dryRun) {
+        const report = await validatePayroll(input, options);
+        return reply.code(200).send({ dryRun: true, created: false, report: { accepted: report.accepted, refusal: report.refusal, ...reportJson(report) } });
+      }
+      const batchId = q.batchId ?? idempotentId(request.headers['idempotency-key'] as string | undefined);
+      const result = await ingestPayroll(pool, input, {
+        ...options,
+        ...(batchId ? { batchId } : {}),
+        ...(upload.fileName ? { fileName: upload.fileName } : {}),
+        submittedBy: who.user,
+        approvalRequired: q.approvalRequired ?? false,
+        allowDuplicateFile: q.allowDuplicateFile ?? false,
+        log: deps.log,
+      });
+      switch (result.kind) {
+        case 'refused':
+          throw new Problem(422, 'payroll_refused', 'Payroll refused', result.report.refusal?.message ?? 'The file is not acceptable under its policy.', {
+            report: { accepted: false, refusal: result.report.refusal, ...reportJson(result.report) },
+          });
+        case 'conflict':
+          throw new Problem(409, 'batch_conflict', 'Batch id already used', `${result.message} Choose another batch id to submit this file as a new batch.`);
+        case 'duplicate':
+          throw new Problem(409, 'duplicate_file', 'File already submitted', result.message, { batchId: result.batch.id, batch: batchView(result.batch, viewBase) });
+        case 'existing': {
+          if (result.differences.length > 0) throw optionsDiffer(result.batch, result.differences);
+          // Also heals a submission whose workflow start was lost: starting an existing batch is a no-op.
+          await startBatch(temporal, result.batch.id, settings, batchSummaryLine(result.batch));
+          return reply.code(200).send({ created: false, batch: batchView(result.batch, viewBase) });
+        }
+        case 'created': {
+          await startBatch(temporal, result.batch.id, settings, batchSummaryLine(result.batch));
+          request.log.info({ batchId: result.batch.id, rows: result.report.valid, by: who.user }, 'Batch submitted');
+          return reply
+            .code(201)
+            .header('location', `/v1/batches/${encodeURIComponent(result.batch.id)}`)
+            .send({ created: true, batch: batchView(result.batch, viewBase), report: { accepted: true, refusal: null, ...reportJson(result.report) } });
+        }
+      }
+    }
 
     app.post<{ Querystring: SubmitQuery }>(
       '/v1/batches',
@@ -167,65 +237,17 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
         // A declared size over the limit is refused before a byte is read.
         if (Number(request.headers['content-length'] ?? 0) > config.maxUploadBytes + MULTIPART_OVERHEAD) throw fileTooLarge(config.maxUploadBytes);
         const upload = await uploadStream(request, q);
-        const input = upload.stream.pipe(byteLimit(config.maxUploadBytes));
-        // A source that fails or closes before its end (a multipart part the parser gave up on, even before we got
-        // it, is already closed without an end) fails the input: the reader gets a 400, never a stream that hangs.
-        const source = upload.stream;
-        if (source.errored || (source.destroyed && !source.readableEnded)) input.destroy(asUploadProblem(source.errored ?? new Error('the part was closed before its end'), uploadIncomplete));
-        else finished(source, (err) => err && input.destroy(asUploadProblem(err, uploadIncomplete)));
-        // The limit can trip before ingestion starts reading (it first looks the batch up): the error must
-        // stay on the stream, where the reader finds it (`errored`), not escape as an uncaught exception.
-        input.on('error', () => undefined);
-        const policy = q.policy ?? 'strict';
-        const options = { policy, acknowledgeWarnings: q.acknowledgeWarnings ?? false, limits: deps.limits };
-
-        if (q.dryRun) {
-          const report = await validatePayroll(input, options);
-          return reply.code(200).send({ dryRun: true, created: false, report: { accepted: report.accepted, refusal: report.refusal, ...reportJson(report) } });
-        }
-        const batchId = q.batchId ?? idempotentId(request.headers['idempotency-key'] as string | undefined);
-        const result = await ingestPayroll(pool, input, {
-          ...options,
-          ...(batchId ? { batchId } : {}),
-          ...(upload.fileName ? { fileName: upload.fileName } : {}),
-          submittedBy: who.user,
-          approvalRequired: q.approvalRequired ?? false,
-          allowDuplicateFile: q.allowDuplicateFile ?? false,
-          log: deps.log,
-        });
-        switch (result.kind) {
-          case 'refused':
-            throw new Problem(422, 'payroll_refused', 'Payroll refused', result.report.refusal?.message ?? 'The file is not acceptable under its policy.', {
-              report: { accepted: false, refusal: result.report.refusal, ...reportJson(result.report) },
-            });
-          case 'conflict':
-            throw new Problem(409, 'batch_conflict', 'Batch id already used', `${result.message} Choose another batch id to submit this file as a new batch.`);
-          case 'duplicate':
-            throw new Problem(409, 'duplicate_file', 'File already submitted', result.message, { batchId: result.batch.id, batch: batchView(result.batch, viewBase) });
-          case 'existing': {
-            if (result.differences.length > 0) {
-              const asked = result.differences.map((d) => `${d.option}=${String(d.requested)}`).join(', ');
-              throw new Problem(
-                409,
-                'options_differ',
-                'Batch exists with other options',
-                `This file is already batch "${result.batch.id}" with ${batchOptionsText(result.batch)}; this request asked for ${asked}, which was not applied. ` +
-                  'Nothing was changed. To pay the file with other options, cancel that batch first (if it has not paid) and submit under a new batch id with allowDuplicateFile=true.',
-                { batchId: result.batch.id, existingOptions: { policy: result.batch.policy, approvalRequired: result.batch.approvalRequired, allowDuplicateFile: result.batch.allowDuplicateFile }, batch: batchView(result.batch, viewBase) },
-              );
-            }
-            // Also heals a submission whose workflow start was lost: starting an existing batch is a no-op.
-            await startBatch(temporal, result.batch.id, settings, batchSummaryLine(result.batch));
-            return reply.code(200).send({ created: false, batch: batchView(result.batch, viewBase) });
-          }
-          case 'created': {
-            await startBatch(temporal, result.batch.id, settings, batchSummaryLine(result.batch));
-            request.log.info({ batchId: result.batch.id, rows: result.report.valid, by: who.user }, 'Batch submitted');
-            return reply
-              .code(201)
-              .header('location', `/v1/batches/${encodeURIComponent(result.batch.id)}`)
-              .send({ created: true, batch: batchView(result.batch, viewBase), report: { accepted: true, refusal: null, ...reportJson(result.report) } });
-          }
+        let tooLarge = false;
+        try {
+          return await submit(request, reply, upload, who);
+        } catch (err) {
+          tooLarge = err instanceof Problem && err.status === 413;
+          throw err;
+        } finally {
+          // A refusal can come before the end of the upload (a record over the limit): what is left is
+          // read and dropped, never kept, so the client gets its answer instead of a reset connection.
+          // (Not past the size limit: that upload is not read further.)
+          if (!tooLarge) discardRest(upload.stream, config.maxUploadBytes + MULTIPART_OVERHEAD, () => request.raw.destroy());
         }
       },
     );

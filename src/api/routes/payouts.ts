@@ -1,12 +1,12 @@
 import type {} from '@fastify/swagger';
 import type { FastifyPluginCallback } from 'fastify';
-import { Readable } from 'node:stream';
-import { getBatch, listIssues } from '../../db/batches.js';
+import { PassThrough } from 'node:stream';
+import { batchIssuePages, getBatch } from '../../db/batches.js';
 import { getPayout, payoutTimeline, payoutsNeedingAttention } from '../../db/payouts.js';
 import { ATTENTION_LISTS, type AttentionList } from '../../domain/attention.js';
 import { payoutPage } from '../../db/reports.js';
 import { PAYOUT_STATUSES, type PayoutStatus } from '../../domain/payout-status.js';
-import { ERRORS_CSV_HEADER, errorsCsvLine } from '../../payroll/errors-csv.js';
+import { ErrorsCsvWriter } from '../../payroll/errors-csv.js';
 import { ANY_ROLE, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { problems } from '../problem.js';
@@ -141,16 +141,13 @@ export function payoutRoutes(deps: ApiDeps): FastifyPluginCallback {
       async (request, reply) => {
         requireRole(request, ANY_ROLE);
         const batch = await batchOr404(request.params.id);
-        async function* lines(): AsyncGenerator<string> {
-          yield `${ERRORS_CSV_HEADER}\n`;
-          for (let after = -1; ; ) {
-            const page = await listIssues(pool, batch.id, { afterSeq: after, limit: 1000 });
-            for (const issue of page) yield `${errorsCsvLine(issue)}\n`;
-            if (page.length < 1000) return;
-            after = page.at(-1)!.seq;
-          }
-        }
-        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${batch.id}-errors.csv"`).send(Readable.from(lines()));
+        // The CLI's writer, over the stored findings: the same file, byte for byte, as `validate --errors-csv`.
+        const body = new PassThrough();
+        new ErrorsCsvWriter(body).writeAll(batchIssuePages(pool, batch.id)).catch((err: unknown) => {
+          request.log.warn({ err, batchId: batch.id }, 'errors.csv not written to its end (download abandoned?)');
+          body.destroy(err instanceof Error ? err : new Error(String(err)));
+        });
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${batch.id}-errors.csv"`).send(body);
       },
     );
     done();
