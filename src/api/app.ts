@@ -60,6 +60,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     callbackSecret: deps.config.callbackSecret,
     signingKey: deps.config.callbackSigningKey,
     stats: deps.callbackStats,
+    databaseUrl: deps.config.databaseUrl,
+    ...(deps.config.callbackStoreConnections ? { storeConnections: deps.config.callbackStoreConnections } : {}),
   });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   return app;

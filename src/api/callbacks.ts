@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginCallback } from 'fastify';
 import type { Logger } from '../common/log.js';
-import { type CallbackOutcome, recordForgedCallback, storeCallback } from '../db/callbacks.js';
+import { CallbackWriter, createCallbackStorePool, warnIfNotDurable } from '../db/callback-writer.js';
+import { type CallbackOutcome, recordForgedCallback } from '../db/callbacks.js';
 import type { Pool } from '../db/pool.js';
 import { parseResultBody } from '../pesaway/result.js';
 import { verifyResultsToken } from '../pesaway/results-url.js';
@@ -28,28 +29,42 @@ export interface CallbackReceiverOptions {
   /** When PesaWay signs callbacks (merchant setting), the key; then unsigned or badly signed ones are refused. */
   signingKey?: string | undefined;
   stats: CallbackStats;
+  /**
+   * When given, callbacks are stored through connections of their own (`storeConnections`, default 2),
+   * so deliveries and API reads holding `pool` never make PesaWay wait; otherwise through `pool`.
+   */
+  databaseUrl?: string | undefined;
+  storeConnections?: number;
 }
 
 export function emptyCallbackStats(): CallbackStats {
   return { received: 0, forged: 0, badSignature: 0, completed: 0, applied: 0, stored: 0 };
 }
 
-const ACK = { code: '200.001', status: 'received' };
+/** Serialised once: the same bytes for every acknowledgement. */
+const ACK = JSON.stringify({ code: '200.001', status: 'received' });
 
 /**
  * `POST /callbacks/pesaway/:reference/:token`. The raw body is stored, then acknowledged: PesaWay gets its
- * answer after one INSERT, and the delivery to the payout (record, then signal) follows in the background
+ * answer once its row is committed (grouped with the callbacks arriving at the same time into one INSERT,
+ * `CallbackWriter`), and the delivery to the payout (record, then signal) follows in the background
  * (`CallbackDelivery`). A callback for a finished or unknown payout is kept and acknowledged (a late final
  * answer still settles an `unresolved` payout, forward-only).
  */
 export const callbackReceiver: FastifyPluginCallback<CallbackReceiverOptions> = (app, opts, done) => {
   const { pool, stats } = opts;
-  const delivery = new CallbackDelivery({ pool, temporal: opts.temporal, stats, log: opts.log ?? (app.log as Logger) });
-  app.addHook('onReady', (ready) => {
+  const log = opts.log ?? (app.log as Logger);
+  const delivery = new CallbackDelivery({ pool, temporal: opts.temporal, stats, log });
+  const storePool = opts.databaseUrl ? createCallbackStorePool(opts.databaseUrl, opts.storeConnections ?? 2) : undefined;
+  const writer = new CallbackWriter(storePool ?? pool, { maxInFlight: opts.storeConnections ?? 2 });
+  app.addHook('onReady', async () => {
     delivery.start();
-    ready();
+    await warnIfNotDurable(storePool ?? pool, log).catch(() => undefined);
   });
-  app.addHook('onClose', async () => delivery.stop());
+  app.addHook('onClose', async () => {
+    await delivery.stop();
+    await storePool?.end();
+  });
 
   // Raw bytes whatever the content type (PesaWay documents none): the signature is computed over exactly
   // what was sent, and a body is never thrown away because of its label. Only in this plugin's scope.
@@ -81,7 +96,7 @@ export const callbackReceiver: FastifyPluginCallback<CallbackReceiverOptions> = 
     else if (parsed.kind === 'pending') settled = 'pending';
     else if (parsed.result.reference !== undefined && parsed.result.reference !== reference) settled = 'mismatch';
     const resultCode = parsed.kind === 'final' ? parsed.result.resultCode : undefined;
-    const id = await storeCallback(pool, {
+    const id = await writer.store({
       reference,
       body: raw,
       contentType: req.headers['content-type']?.slice(0, 200),
@@ -93,7 +108,7 @@ export const callbackReceiver: FastifyPluginCallback<CallbackReceiverOptions> = 
     stats.stored += 1;
     if (parsed.kind === 'final' && settled === undefined) delivery.offer({ id, reference, result: { ...parsed.result, reference } });
     req.log.debug({ reference, outcome: settled ?? 'received' }, 'Callback stored');
-    return reply.send(ACK);
+    return reply.type('application/json; charset=utf-8').send(ACK);
   });
 
   done();
