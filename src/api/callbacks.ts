@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginCallback } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../common/log.js';
 import { CallbackWriter, createCallbackStorePool, warnIfNotDurable } from '../db/callback-writer.js';
 import { type CallbackOutcome, recordForgedCallback } from '../db/callbacks.js';
@@ -41,6 +42,9 @@ export function emptyCallbackStats(): CallbackStats {
   return { received: 0, forged: 0, badSignature: 0, completed: 0, applied: 0, stored: 0 };
 }
 
+/** The `content-type` header of each callback request as PesaWay sent it (see the onRequest hook). */
+const sentContentType = new WeakMap<IncomingMessage, string>();
+
 /** Serialised once: the same bytes for every acknowledgement. */
 const ACK = JSON.stringify({ code: '200.001', status: 'received' });
 
@@ -70,6 +74,16 @@ export const callbackReceiver: FastifyPluginCallback<CallbackReceiverOptions> = 
   // what was sent, and a body is never thrown away because of its label. Only in this plugin's scope.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
+  // Fastify answers 415 to a content type it cannot parse as a media type ("", "application/", ";;;")
+  // before any parser runs: the header as sent is put aside (it is stored) and the body read as bytes.
+  app.addHook('onRequest', (req, _reply, next) => {
+    const headers = req.raw.headers;
+    if (headers['content-type'] !== undefined) {
+      sentContentType.set(req.raw, headers['content-type']);
+      headers['content-type'] = 'application/octet-stream';
+    }
+    next();
+  });
 
   app.post<{ Params: { reference: string; token: string } }>('/callbacks/pesaway/:reference/:token', async (req, reply) => {
     stats.received += 1;
@@ -99,7 +113,7 @@ export const callbackReceiver: FastifyPluginCallback<CallbackReceiverOptions> = 
     const id = await writer.store({
       reference,
       body: raw,
-      contentType: req.headers['content-type']?.slice(0, 200),
+      contentType: sentContentType.get(req.raw)?.slice(0, 200),
       signatureValid,
       resultCode,
       ...(settled ? { outcome: settled } : {}),
