@@ -78,6 +78,15 @@ export async function markCallback(db: Queryable, id: number, outcome: CallbackO
   await db.query(`UPDATE callbacks SET outcome = $2, problem = COALESCE($3, problem) WHERE id = $1`, [id, outcome, problem ?? null]);
 }
 
+/** Many delivered callbacks' outcomes in one statement (the delivery groups them: one commit for all). */
+export async function markCallbacks(db: Queryable, marks: ReadonlyArray<{ id: number; outcome: CallbackOutcome }>): Promise<void> {
+  if (marks.length === 0) return;
+  await db.query(
+    `UPDATE callbacks c SET outcome = m.outcome FROM unnest($1::bigint[], $2::text[]) AS m(id, outcome) WHERE c.id = m.id`,
+    [marks.map((m) => m.id), marks.map((m) => m.outcome)],
+  );
+}
+
 /**
  * A delivery failed: counted, and the next one put off with backoff (`delays[n]` after the n-th failure).
  * Past the last delay the callback is `undeliverable` with the error. Returns the attempts so far.
