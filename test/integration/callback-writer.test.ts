@@ -6,7 +6,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallbackWriter, createCallbackStorePool } from '../../src/db/callback-writer.js';
-import type { CallbackOutcome, CallbackToStore } from '../../src/db/callbacks.js';
+import { type CallbackOutcome, type CallbackToStore, markCallback, markCallbacks } from '../../src/db/callbacks.js';
+import { GroupedWrites } from '../../src/db/grouped-writes.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 const callback = (reference: string, body: string, extra: Partial<CallbackToStore> = {}): CallbackToStore => ({
@@ -77,6 +78,17 @@ describe('CallbackWriter: group commit of stored callbacks', () => {
     const results = await Promise.allSettled([writer.store(callback('D1', '{}')), writer.store(callback('D2', '{}'))]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     await dead.end();
+  });
+
+  it('groups delivered outcomes into one UPDATE; an outcome PostgreSQL refuses fails only its own caller', async () => {
+    const writer = new CallbackWriter(pool);
+    const ids = await Promise.all(['M1', 'M2', 'M3'].map((r) => writer.store(callback(r, '{}'))));
+    const marks = new GroupedWrites<{ id: number; outcome: CallbackOutcome }>((m) => markCallbacks(db.pool, m), (m) => markCallback(db.pool, m.id, m.outcome));
+    const outcomes = ['completed', 'not-an-outcome', 'duplicate'] as CallbackOutcome[];
+    const results = await Promise.allSettled(ids.map((id, i) => marks.add({ id, outcome: outcomes[i]! })));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const { rows } = await db.pool.query<{ outcome: string }>(`SELECT outcome FROM callbacks WHERE id = ANY($1) ORDER BY id`, [ids]);
+    expect(rows.map((r) => r.outcome)).toEqual(['completed', 'received', 'duplicate']);
   });
 
   it('turns synchronous_commit back on for its sessions where the database has it off', async () => {
