@@ -27,6 +27,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Keep Temporal's state in a SQLite file, so the server can be restarted (chaos). */
   persistentTemporal?: boolean;
+  /** PostgreSQL with its default durability (fsync, synchronous_commit on), as production runs it. */
+  durablePostgres?: boolean;
   log?: (line: string) => void;
 }
 
@@ -72,7 +74,7 @@ export async function startBenchStack(o: StackOptions): Promise<BenchStack> {
   const callbackSecret = secret();
   const cli = await resolveTemporalTool('cli', { log });
   const [pgPort, temporalPort, apiPort, sandboxPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const postgres: PostgresHandle = await startEmbeddedPostgres({ dataDir: join(scratch, 'pg'), port: pgPort, persistent: false, database: 'disburse', fast: true, log });
+  const postgres: PostgresHandle = await startEmbeddedPostgres({ dataDir: join(scratch, 'pg'), port: pgPort, persistent: false, database: 'disburse', fast: !o.durablePostgres, log });
   const temporalOptions = { cliPath: cli.path, port: temporalPort, ...(o.persistentTemporal ? { dbFile: join(scratch, 'temporal.db') } : {}) };
   let temporal: TemporalDevServer = await startTemporalDevServer(temporalOptions);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -99,7 +101,9 @@ export async function startBenchStack(o: StackOptions): Promise<BenchStack> {
   };
   const started: Service[] = [];
   const launch = async (name: 'api' | 'worker'): Promise<Service> => {
-    const s = startService(name, [join(DIST, name, 'main.js')], env);
+    // BENCH_CPU_PROF_DIR=<dir>: the API and worker write V8 CPU profiles there when they stop.
+    const profile = process.env['BENCH_CPU_PROF_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF_DIR']}`] : [];
+    const s = startService(name, [...profile, join(DIST, name, 'main.js')], env);
     started.push(s);
     await s.waitFor(name === 'api' ? /Server listening at/ : /Worker running/, 120_000);
     return s;

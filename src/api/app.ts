@@ -67,6 +67,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     callbackSecret: deps.config.callbackSecret,
     signingKey: deps.config.callbackSigningKey,
     stats: deps.callbackStats,
+    databaseUrl: deps.config.databaseUrl,
+    ...(deps.config.callbackStoreConnections ? { storeConnections: deps.config.callbackStoreConnections } : {}),
   });
   app.get('/openapi.json', { schema: { operationId: 'getOpenApi', summary: 'This OpenAPI document', tags: ['health'], security: [], response: { 200: { description: 'OpenAPI 3.1', type: 'object', additionalProperties: true } } } }, () => app.swagger());
   return app;

@@ -2,7 +2,8 @@ import type { Client } from '@temporalio/client';
 import { ActivityNotFoundError } from '@temporalio/client';
 import { errorMessage } from '../common/errors.js';
 import type { Logger } from '../common/log.js';
-import { type CallbackOutcome, deliveryFailed, markCallback, undeliveredCallbacks } from '../db/callbacks.js';
+import { type CallbackOutcome, deliveryFailed, markCallback, markCallbacks, undeliveredCallbacks } from '../db/callbacks.js';
+import { GroupedWrites } from '../db/grouped-writes.js';
 import { flagPayout } from '../db/payout-attention.js';
 import { UnknownPayoutError, recordSettlement } from '../db/payout-transitions.js';
 import type { Pool } from '../db/pool.js';
@@ -53,9 +54,16 @@ export class CallbackDelivery {
   private readonly concurrency: number;
   private readonly maxQueued: number;
 
+  /** Outcomes of deliveries finishing together, written by one UPDATE (speed: one commit, not one each). */
+  private readonly marks: GroupedWrites<{ id: number; outcome: CallbackOutcome }>;
+
   constructor(private readonly o: CallbackDeliveryOptions) {
     this.concurrency = o.concurrency ?? 16;
     this.maxQueued = o.maxQueued ?? 10_000;
+    this.marks = new GroupedWrites(
+      (marks) => markCallbacks(o.pool, marks),
+      (m) => markCallback(o.pool, m.id, m.outcome),
+    );
   }
 
   /** Queues a stored callback; false when the queue is full (the sweep will find it in PostgreSQL). */
@@ -114,7 +122,7 @@ export class CallbackDelivery {
   private async deliver(c: StoredCallback): Promise<void> {
     try {
       const outcome = await this.settle(c.reference, c.result);
-      await markCallback(this.o.pool, c.id, outcome);
+      await this.marks.add({ id: c.id, outcome });
       this.o.log.debug({ reference: c.reference, outcome }, 'Callback delivered');
     } catch (err) {
       // Left `received` and put off with backoff: the sweep tries again, up to a bound. The payout's own

@@ -1,7 +1,9 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginCallback } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../common/log.js';
-import { type CallbackOutcome, recordForgedCallback, storeCallback } from '../db/callbacks.js';
+import { CallbackWriter, createCallbackStorePool, warnIfNotDurable } from '../db/callback-writer.js';
+import { type CallbackOutcome, recordForgedCallback } from '../db/callbacks.js';
 import type { Pool } from '../db/pool.js';
 import { parseResultBody } from '../pesaway/result.js';
 import { verifyResultsToken } from '../pesaway/results-url.js';
@@ -29,13 +31,23 @@ export interface CallbackReceiverOptions {
   /** When PesaWay signs callbacks (merchant setting), the key; then unsigned or badly signed ones are refused. */
   signingKey?: string | undefined;
   stats: CallbackStats;
+  /**
+   * When given, callbacks are stored through connections of their own (`storeConnections`, default 2),
+   * so deliveries and API reads holding `pool` never make PesaWay wait; otherwise through `pool`.
+   */
+  databaseUrl?: string | undefined;
+  storeConnections?: number;
 }
 
 export function emptyCallbackStats(): CallbackStats {
   return { received: 0, forged: 0, badSignature: 0, completed: 0, applied: 0, stored: 0 };
 }
 
-const ACK = { code: '200.001', status: 'received' };
+/** The `content-type` header of each callback request as PesaWay sent it (see the onRequest hook). */
+const sentContentType = new WeakMap<IncomingMessage, string>();
+
+/** Serialised once: the same bytes for every acknowledgement. */
+const ACK = JSON.stringify({ code: '200.001', status: 'received' });
 
 /** PesaWay-style answers (not problems: the caller is PesaWay, which reads `code`). */
 const pesawayAnswer = (description: string, message: 'status' | 'message') =>
@@ -80,23 +92,40 @@ const documentCallbackBody = ({ schema, url }: { schema: object; url: string }) 
 
 /**
  * `POST /callbacks/pesaway/:reference/:token`. The raw body is stored, then acknowledged: PesaWay gets its
- * answer after one INSERT, and the delivery to the payout (record, then signal) follows in the background
+ * answer once its row is committed (grouped with the callbacks arriving at the same time into one INSERT,
+ * `CallbackWriter`), and the delivery to the payout (record, then signal) follows in the background
  * (`CallbackDelivery`). A callback for a finished or unknown payout is kept and acknowledged (a late final
  * answer still settles an `unresolved` payout, forward-only).
  */
 export const callbackReceiver: FastifyPluginCallback<CallbackReceiverOptions> = (app, opts, done) => {
   const { pool, stats } = opts;
-  const delivery = new CallbackDelivery({ pool, temporal: opts.temporal, stats, log: opts.log ?? (app.log as Logger) });
-  app.addHook('onReady', (ready) => {
+  const log = opts.log ?? (app.log as Logger);
+  const delivery = new CallbackDelivery({ pool, temporal: opts.temporal, stats, log });
+  const storePool = opts.databaseUrl ? createCallbackStorePool(opts.databaseUrl, opts.storeConnections ?? 2) : undefined;
+  const writer = new CallbackWriter(storePool ?? pool, { maxInFlight: opts.storeConnections ?? 2 });
+  app.addHook('onReady', async () => {
     delivery.start();
-    ready();
+    await warnIfNotDurable(storePool ?? pool, log).catch(() => undefined);
   });
-  app.addHook('onClose', async () => delivery.stop());
+  app.addHook('onClose', async () => {
+    await delivery.stop();
+    await storePool?.end();
+  });
 
   // Raw bytes whatever the content type (PesaWay documents none): the signature is computed over exactly
   // what was sent, and a body is never thrown away because of its label. Only in this plugin's scope.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
+  // Fastify answers 415 to a content type it cannot parse as a media type ("", "application/", ";;;")
+  // before any parser runs: the header as sent is put aside (it is stored) and the body read as bytes.
+  app.addHook('onRequest', (req, _reply, next) => {
+    const headers = req.raw.headers;
+    if (headers['content-type'] !== undefined) {
+      sentContentType.set(req.raw, headers['content-type']);
+      headers['content-type'] = 'application/octet-stream';
+    }
+    next();
+  });
 
   if (!app.getSchema('Problem')) app.addSchema(problemSchema);
   app.post<{ Params: { reference: string; token: string } }>('/callbacks/pesaway/:reference/:token', { schema: callbackSchema, config: { swaggerTransform: documentCallbackBody } }, async (req, reply) => {
@@ -124,10 +153,10 @@ export const callbackReceiver: FastifyPluginCallback<CallbackReceiverOptions> = 
     else if (parsed.kind === 'pending') settled = 'pending';
     else if (parsed.result.reference !== undefined && parsed.result.reference !== reference) settled = 'mismatch';
     const resultCode = parsed.kind === 'final' ? parsed.result.resultCode : undefined;
-    const id = await storeCallback(pool, {
+    const id = await writer.store({
       reference,
       body: raw,
-      contentType: req.headers['content-type']?.slice(0, 200),
+      contentType: sentContentType.get(req.raw)?.slice(0, 200),
       signatureValid,
       resultCode,
       ...(settled ? { outcome: settled } : {}),
@@ -136,7 +165,7 @@ export const callbackReceiver: FastifyPluginCallback<CallbackReceiverOptions> = 
     stats.stored += 1;
     if (parsed.kind === 'final' && settled === undefined) delivery.offer({ id, reference, result: { ...parsed.result, reference } });
     req.log.debug({ reference, outcome: settled ?? 'received' }, 'Callback stored');
-    return reply.send(ACK);
+    return reply.type('application/json; charset=utf-8').send(ACK);
   });
 
   done();

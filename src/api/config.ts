@@ -14,6 +14,8 @@ export interface ApiConfig {
   callbackSigningKey: string | undefined;
   /** Temporal Web UI, for links to each batch's workflow. */
   temporalUiUrl: string | undefined;
+  /** PostgreSQL connections of the callback receiver's own (its INSERTs in flight at once); default 2. */
+  callbackStoreConnections?: number;
 }
 
 export function loadApiConfig(env: Env): ApiConfig {
@@ -32,5 +34,6 @@ export function loadApiConfig(env: Env): ApiConfig {
     callbackSecret,
     callbackSigningKey: readOptionalString(env, 'PESAWAY_CALLBACK_SIGNING_KEY'),
     temporalUiUrl: readOptionalString(env, 'TEMPORAL_UI_URL'),
+    callbackStoreConnections: readInt(env, 'CALLBACK_STORE_CONNECTIONS', 2, { min: 1, max: 32 }),
   };
 }

@@ -34,6 +34,34 @@ export async function storeCallback(db: Queryable, c: CallbackToStore): Promise<
   return rows[0]!.id;
 }
 
+/**
+ * Stores many callbacks in one statement (one round trip, one commit); returns their ids in the order
+ * given. Rows are inserted in `ord` order and each takes the next value of the id sequence as it is
+ * inserted, so the ids sorted ascending are the rows in the order given, whatever order RETURNING uses.
+ */
+export async function storeCallbacks(db: Queryable, callbacks: readonly CallbackToStore[]): Promise<number[]> {
+  if (callbacks.length === 0) return [];
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO callbacks (reference, body, content_type, signature_valid, result_code, outcome, problem)
+     SELECT reference, body, content_type, signature_valid, result_code, outcome, problem
+       FROM unnest($1::text[], $2::bytea[], $3::text[], $4::boolean[], $5::int[], $6::text[], $7::text[])
+            WITH ORDINALITY AS t(reference, body, content_type, signature_valid, result_code, outcome, problem, ord)
+      ORDER BY ord
+     RETURNING id::int AS id`,
+    [
+      callbacks.map((c) => c.reference),
+      callbacks.map((c) => c.body),
+      callbacks.map((c) => c.contentType ?? null),
+      callbacks.map((c) => c.signatureValid ?? null),
+      callbacks.map((c) => c.resultCode ?? null),
+      callbacks.map((c) => c.outcome ?? 'received'),
+      callbacks.map((c) => c.problem ?? null),
+    ],
+  );
+  if (rows.length !== callbacks.length) throw new Error(`storing ${callbacks.length} callbacks returned ${rows.length} ids`);
+  return rows.map((r) => r.id).sort((a, b) => a - b);
+}
+
 /** Callbacks stored but not yet delivered, whose next delivery is due, oldest first, received before `olderThanMs` ago. */
 export async function undeliveredCallbacks(db: Queryable, olderThanMs: number, limit: number): Promise<Array<{ id: number; reference: string; body: Buffer }>> {
   const { rows } = await db.query<{ id: number; reference: string; body: Buffer }>(
@@ -48,6 +76,15 @@ export async function undeliveredCallbacks(db: Queryable, olderThanMs: number, l
 
 export async function markCallback(db: Queryable, id: number, outcome: CallbackOutcome, problem?: string): Promise<void> {
   await db.query(`UPDATE callbacks SET outcome = $2, problem = COALESCE($3, problem) WHERE id = $1`, [id, outcome, problem ?? null]);
+}
+
+/** Many delivered callbacks' outcomes in one statement (the delivery groups them: one commit for all). */
+export async function markCallbacks(db: Queryable, marks: ReadonlyArray<{ id: number; outcome: CallbackOutcome }>): Promise<void> {
+  if (marks.length === 0) return;
+  await db.query(
+    `UPDATE callbacks c SET outcome = m.outcome FROM unnest($1::bigint[], $2::text[]) AS m(id, outcome) WHERE c.id = m.id`,
+    [marks.map((m) => m.id), marks.map((m) => m.outcome)],
+  );
 }
 
 /**
