@@ -24,6 +24,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     // Keys and references in URLs never need more; a long URL is an attack or a mistake.
     routerOptions: { maxParamLength: 200 },
+    // A body with a property its schema does not allow is refused (400), not silently trimmed: what the
+    // OpenAPI document promises (`additionalProperties: false`) is what the API does.
+    ajv: { customOptions: { removeAdditional: false } },
   });
   app.decorateRequest('principal', undefined);
   app.addHook('onRequest', (request, _reply, done) => {

@@ -18,19 +18,21 @@ export interface ConfiguredEndpoint {
   eventTypes: string[];
 }
 
-/** Problems with a url, a secret or the types, shared by the environment and the API. */
-const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
-const LAST_LABEL = '[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const LABEL = '[A-Za-z0-9]{1,30}(?:-[A-Za-z0-9]{1,30}){0,3}';
+const LAST_LABEL = '[A-Za-z][A-Za-z0-9]{0,29}(?:-[A-Za-z0-9]{1,30}){0,3}';
 const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
+const PORT = '(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})';
 /**
  * An http(s) URL without credentials, as the API's schema states it (so a client generator or a fuzzer
- * knows what is accepted): a host name whose last label starts with a letter (a numeric one would be read
- * as an IPv4 address) or a dotted IPv4 address, an optional port, path and query.
+ * knows what is accepted): a host name of plain labels (single hyphens: `xn--` punycode is left out), whose
+ * last label starts with a letter (a numeric one would be read as an IPv4 address) or a dotted IPv4
+ * address; an optional port (0–65535), path and query.
  */
 export const WEBHOOK_URL_PATTERN =
-  `^https?://(?:(?:${LABEL}\\.)*${LAST_LABEL}|${OCTET}(?:\\.${OCTET}){3})(?::[0-9]{1,4})?` +
+  `^https?://(?:(?:${LABEL}\\.)*${LAST_LABEL}|${OCTET}(?:\\.${OCTET}){3})(?::${PORT})?` +
   "(?:/[A-Za-z0-9._~%!$&()*+,;=:@/-]*)?(?:\\?[A-Za-z0-9._~%!$&()*+,;=:@/?-]*)?$";
 
+/** Problems with a url, a secret or the types, shared by the environment and the API. */
 export function urlProblem(url: string): string | undefined {
   let parsed: URL;
   try {

@@ -70,6 +70,8 @@ const SILENT_REFRESHES_BEFORE_FORGETTING = 4;
 const RUN_MAX_EVENTS = 8_000;
 /** The retry of failed rows confirms each failure with PesaWay first (issue 12). */
 const RETRY_GUARD_PATCH = 'confirm-failures-before-retry';
+/** An approval signalled before the first workflow task is recorded too. */
+const EARLY_APPROVAL_PATCH = 'record-early-approval';
 
 /**
  * `batch/<batchId>`: pays one ingested payroll.
@@ -135,7 +137,7 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchSummary> {
     if (settings.searchAttributes) upsertSearchAttributes([{ key: BatchIdKey, value: batchId }, { key: BatchStatusKey, value: snapshot.status }]);
     const finished = snapshot.status === 'COMPLETED' || snapshot.status === 'CANCELLED';
     if (finished && !state.retryRequested) return db.finalizeBatch(batchId, snapshot.status as 'COMPLETED' | 'CANCELLED');
-    await awaitApproval(snapshot.approvalRequired);
+    await awaitApproval(snapshot.approvalRequired, snapshot.approvedBy !== undefined);
     if (!state.cancelRequested) {
       await syncStatus('RUNNING');
       await checkFunds();
@@ -144,13 +146,19 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchSummary> {
   await payAll();
   return finish();
 
-  /** AWAITING_APPROVAL until an approver (not the submitter) approves, or the batch is cancelled. */
-  async function awaitApproval(required: boolean): Promise<void> {
-    if (!required || state.approvedBy !== undefined) return;
-    await syncStatus('AWAITING_APPROVAL');
-    showDetails();
-    await condition(() => state.approvedBy !== undefined || state.cancelRequested);
-    if (state.approvedBy !== undefined) await db.recordApproval(batchId, state.approvedBy);
+  /** AWAITING_APPROVAL until an approver (not the submitter) approves, or the batch is cancelled. `recorded`: PostgreSQL has the approval already. */
+  async function awaitApproval(required: boolean, recorded: boolean): Promise<void> {
+    if (!required || recorded) return;
+    if (state.approvedBy === undefined) {
+      await syncStatus('AWAITING_APPROVAL');
+      showDetails();
+      await condition(() => state.approvedBy !== undefined || state.cancelRequested);
+      if (state.approvedBy !== undefined) await db.recordApproval(batchId, state.approvedBy);
+    } else if (patched(EARLY_APPROVAL_PATCH)) {
+      // The approval was signalled before this run read the batch (a handler takes the signals buffered
+      // before it was set): recorded all the same, so PostgreSQL says who approved.
+      await db.recordApproval(batchId, state.approvedBy);
+    }
   }
 
   /** Pre-flight: the wallet against what the batch needs. Under `wait` the batch waits for the money; under `proceed` it pays what it can. */

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/common/errors.js';
-import { loadWebhookEndpoints, parseWebhookEndpoints, safeUrl } from '../../src/webhooks/endpoints-config.js';
+import { WEBHOOK_URL_PATTERN, loadWebhookEndpoints, parseWebhookEndpoints, safeUrl, urlProblem } from '../../src/webhooks/endpoints-config.js';
 import { webhookPayload } from '../../src/webhooks/payload.js';
 
 const SECRET = 'whsec_0123456789abcdef';
@@ -81,5 +82,18 @@ describe('webhook payloads', () => {
     });
     expect(p.data).toEqual({ batchId: 'b1', reference: 'REF1', status: 'failed', row: 2, attempt: 1, channel: 'MPESA', amountMinor: 150_000, amount: '1500.00', transactionId: 'PHY1', resultCode: 2040, resultDesc: 'Subscriber 2547*****404 unknown', failureReason: null });
     expect(JSON.stringify(p)).not.toContain('254700000404');
+  });
+});
+
+describe('the endpoint URL pattern the API documents', () => {
+  const pattern = new RegExp(WEBHOOK_URL_PATTERN);
+  it('admits only URLs the API accepts (a client generator or fuzzer following the schema is never refused)', () => {
+    fc.assert(fc.property(fc.stringMatching(pattern), (url) => {
+      expect(urlProblem(url), url).toBeUndefined();
+    }), { numRuns: 2000 });
+  });
+  it('admits the usual receivers and refuses what the API refuses', () => {
+    for (const ok of ['http://127.0.0.1:43211/api', 'https://hooks.example.com/pesaway?x=1', 'http://localhost:65535/']) expect(pattern.test(ok), ok).toBe(true);
+    for (const bad of ['', 'ftp://a.example/', 'http://user:pw@a.example/', 'http://a.1', 'http://1.1.1.1.1', 'http://a.example:65536/']) expect(pattern.test(bad), bad).toBe(false);
   });
 });
