@@ -16,6 +16,8 @@ export interface StoredCallback {
   id: number;
   reference: string;
   result: SettlementResult;
+  /** Found undelivered by the sweep (a delivery that failed, or never ran): it may owe a wake-up. */
+  redelivery?: boolean;
 }
 
 export interface CallbackDeliveryOptions {
@@ -100,7 +102,7 @@ export class CallbackDelivery {
     for (const row of await undeliveredCallbacks(this.o.pool, ageMs, Math.min(room, 1000))) {
       const parsed = parseResultBody(safeJson(row.body.toString('utf8')));
       if (parsed.kind !== 'final') continue; // stored with its outcome already; not expected here
-      if (this.offer({ id: row.id, reference: row.reference, result: { ...parsed.result, reference: row.reference } })) queued += 1;
+      if (this.offer({ id: row.id, reference: row.reference, result: { ...parsed.result, reference: row.reference }, redelivery: true })) queued += 1;
     }
     if (queued > 0) this.o.log.info({ queued }, 'Delivering stored callbacks found undelivered');
     return queued;
@@ -121,7 +123,7 @@ export class CallbackDelivery {
 
   private async deliver(c: StoredCallback): Promise<void> {
     try {
-      const outcome = await this.settle(c.reference, c.result);
+      const outcome = await this.settle(c.reference, c.result, c.redelivery ?? false);
       await this.marks.add({ id: c.id, outcome });
       this.o.log.debug({ reference: c.reference, outcome }, 'Callback delivered');
     } catch (err) {
@@ -143,7 +145,7 @@ export class CallbackDelivery {
    * payout's waiting activity by its task token, read in the same statement. When the activity is not
    * waiting (its attempt timed out, or it already returned), the next attempt finds the result recorded.
    */
-  private async settle(reference: string, result: SettlementResult): Promise<CallbackOutcome> {
+  private async settle(reference: string, result: SettlementResult, redelivery: boolean): Promise<CallbackOutcome> {
     const { pool, temporal, stats } = this.o;
     let settled: Awaited<ReturnType<typeof recordSettlement>>;
     try {
@@ -156,8 +158,10 @@ export class CallbackDelivery {
     if (settled.verdict === 'contradiction') this.o.log.error({ reference, recorded: settled.current, resultCode: result.resultCode }, 'A callback contradicts the recorded result: the first one stands, the payout is flagged for a person and not resent until PesaWay confirms');
     const verdict: CallbackOutcome = settled.verdict === 'duplicate' || settled.verdict === 'contradiction' ? settled.verdict : settled.applied ? 'applied' : 'ignored';
     const outcome = outcomeOf(reference, settled.current);
-    // Completed whenever a token is stored: a retried delivery whose first completion failed still wakes it.
-    if (settled.taskToken && outcome) {
+    // Completed when this callback settled the payout, or when it is a redelivery (its first try may have
+    // recorded the result and then failed to wake the activity). A duplicate PesaWay sent again costs no
+    // Temporal call: whoever settled the payout woke the activity, or its next attempt finds the result.
+    if (settled.taskToken && outcome && (settled.applied || redelivery)) {
       try {
         await temporal.activity.complete(settled.taskToken, outcome);
         if (settled.applied) {
