@@ -293,6 +293,18 @@ describe('disburse API commands (real child processes, real stack)', () => {
     expect(late.stderr).toContain('Batch cli-approval is COMPLETED; pause needs it to be RUNNING or AWAITING_FUNDS.');
   });
 
+  it('callbacks shows the forged callbacks ever refused, from PostgreSQL', async () => {
+    const before = await disburse(['callbacks', '--json'], env);
+    expect(before.code).toBe(0);
+    const counted = (JSON.parse(before.stdout) as { forgedEver: { token: number } }).forgedEver.token;
+    const forged = await fetch(`${api}/callbacks/pesaway/CLIR1A1/not-the-token`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(forged.status).toBe(401);
+    const run = await disburse(['callbacks'], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Forged callbacks ever refused: ${counted + 1} (${counted + 1} bad URL token, 0 bad signature)`);
+    expect(run.stdout).toMatch(/keep CALLBACK_SECRET secret/);
+  });
+
   it('sandbox top-up raises the sandbox balance', async () => {
     const before = engine.sandbox.ledger.report().balance.currentMinor;
     const run = await disburse(['sandbox', 'top-up', '500'], { ...env, PESAWAY_BASE_URL: engine.sandbox.url });
