@@ -93,7 +93,10 @@ function payoutData(e: WebhookSourceEvent): Record<string, unknown> {
     data['resultDesc'] = text(p.resultDesc);
     data['failureReason'] = text(p.failureReason);
   }
-  if (e.kind === 'payout.attention') data['reason'] = typeof e.detail['reason'] === 'string' ? text(e.detail['reason']) : null;
+  if (e.kind === 'payout.attention') {
+    data['reason'] = typeof e.detail['reason'] === 'string' ? text(e.detail['reason']) : null;
+    data['evidence'] = attentionEvidence(e.detail);
+  }
   if (e.kind === 'payout.unresolved' && typeof e.detail['queries'] === 'number') data['queries'] = e.detail['queries'];
   return data;
 }
@@ -101,4 +104,17 @@ function payoutData(e: WebhookSourceEvent): Record<string, unknown> {
 export function webhookPayload(e: WebhookSourceEvent): WebhookPayload {
   const data = e.kind.startsWith('batch.') ? batchData(e) : e.kind.startsWith('payout.') ? payoutData(e) : { message: 'Test event from the PesaWay disbursement engine' };
   return { id: webhookEventId(e.id), type: e.kind, createdAt: e.createdAt.toISOString(), data };
+}
+
+/** What a flag's event says beyond its reason (the answers that disagree, the amounts): codes and numbers only. */
+const ATTENTION_EVIDENCE_KEYS = ['recorded', 'reported', 'resultCode', 'recordedResultCode', 'expected', 'answer', 'attempts', 'corrected'] as const;
+
+function attentionEvidence(detail: Record<string, unknown>): Record<string, string | number | boolean> {
+  const kept: Record<string, string | number | boolean> = {};
+  for (const key of ATTENTION_EVIDENCE_KEYS) {
+    const v = detail[key];
+    if (typeof v === 'number' || typeof v === 'boolean') kept[key] = v;
+    else if (typeof v === 'string') kept[key] = text(v) ?? '';
+  }
+  return kept;
 }

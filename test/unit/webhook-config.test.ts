@@ -83,6 +83,19 @@ describe('webhook payloads', () => {
     expect(p.data).toEqual({ batchId: 'b1', reference: 'REF1', status: 'failed', row: 2, attempt: 1, channel: 'MPESA', amountMinor: 150_000, amount: '1500.00', transactionId: 'PHY1', resultCode: 2040, resultDesc: 'Subscriber 2547*****404 unknown', failureReason: null });
     expect(JSON.stringify(p)).not.toContain('254700000404');
   });
+
+  it('a flagged payout carries its reason and the answers that disagree, nothing personal', () => {
+    const p = webhookPayload({
+      ...base,
+      id: '9',
+      kind: 'payout.attention',
+      reference: 'REF2',
+      detail: { reason: 'contradiction', recorded: 'succeeded', reported: 'failed', resultCode: 2001, transactionId: 'PHY2', note: 'Jane 254711000109' },
+      payout: { rowNo: 3, attempt: 1, channel: 'MPESA', amountMinor: 10_600, status: 'succeeded', resultCode: 0, resultDesc: 'ok', failureReason: null, transactionId: 'PHY2' },
+    });
+    expect(p).toMatchObject({ id: 'evt_9', type: 'payout.attention', data: { reference: 'REF2', status: 'succeeded', reason: 'contradiction', evidence: { recorded: 'succeeded', reported: 'failed', resultCode: 2001 } } });
+    expect(JSON.stringify(p)).not.toMatch(/Jane|254711000109/);
+  });
 });
 
 describe('the endpoint URL pattern the API documents', () => {
