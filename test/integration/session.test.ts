@@ -138,7 +138,7 @@ describe('console sessions (real API, PostgreSQL, Temporal)', () => {
     const s = await signIn(API_KEYS.aliceApprover);
     const rows = await engine.db.pool.query<Record<string, unknown>>('SELECT * FROM sessions');
     expect(rows.rowCount).toBeGreaterThan(0);
-    const dump = JSON.stringify(rows.rows, (_k, v: unknown) => (v && typeof v === 'object' && 'type' in v && v.type === 'Buffer' ? Buffer.from((v as { data: number[] }).data).toString('hex') : v));
+    const dump = rows.rows.flatMap((r) => Object.values(r).map((v) => (Buffer.isBuffer(v) ? `${v.toString('hex')} ${v.toString('base64url')}` : String(v)))).join('\n');
     for (const secret of [s.id, Buffer.from(s.id, 'base64url').toString('hex'), s.body.csrfToken, API_KEYS.aliceApprover]) expect(dump).not.toContain(secret);
     const mine = await engine.db.pool.query('SELECT user_name, role FROM sessions WHERE id_hash = $1', [createHash('sha256').update(s.id).digest()]);
     expect(mine.rows).toEqual([{ user_name: 'alice', role: 'approver' }]);
