@@ -55,6 +55,11 @@ describe('console sessions (real API, PostgreSQL, Temporal)', () => {
     expect(write).toMatchObject({ status: 403, body: { code: 'forbidden' } });
   });
 
+  it('marks the cookie Secure with SESSION_COOKIE_SECURE (TLS ended at a proxy)', async () => {
+    const behindTls = await engine.startApi({ sessionCookieSecure: true });
+    expect((await signIn(API_KEYS.victor, behindTls)).setCookie).toMatch(/; HttpOnly; SameSite=Strict; Path=\/; Max-Age=28800; Secure$/);
+  });
+
   it('refuses bad keys, unknown properties and unknown cookies', async () => {
     expect((await http('POST', `${api}/v1/session`, { json: { apiKey: 'not-a-key-at-all-0000' } })).status).toBe(401);
     expect((await http('POST', `${api}/v1/session`, { json: { apiKey: API_KEYS.bob, remember: true } })).status).toBe(400);
