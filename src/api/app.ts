@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { authenticate } from './auth.js';
+import { checkCsrf, resolveSession, sessionIdFrom } from './session-auth.js';
 import { callbackReceiver } from './callbacks.js';
 import type { ApiDeps } from './deps.js';
 import { finishDocument } from './openapi-document.js';
@@ -10,6 +11,7 @@ import { actionRoutes } from './routes/actions.js';
 import { batchRoutes } from './routes/batches.js';
 import { healthRoutes } from './routes/health.js';
 import { payoutRoutes } from './routes/payouts.js';
+import { sessionRoutes } from './routes/session.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { batchSchema, payoutRecordSchema, payoutSchema, problemSchema, progressSchema, reportSchema, timelineEntrySchema } from './schemas.js';
 
@@ -29,9 +31,22 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false } },
   });
   app.decorateRequest('principal', undefined);
-  app.addHook('onRequest', (request, _reply, done) => {
-    request.principal = authenticate(deps.config.apiKeys, request.headers.authorization);
-    done();
+  app.decorateRequest('consoleSession', undefined);
+  // Who calls: a bearer key (unchanged, and it wins when both are sent) or the console's session cookie, whose
+  // state-changing calls must carry the session's CSRF token. PesaWay's callbacks never use either.
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/callbacks/')) return;
+    if (request.headers.authorization !== undefined) {
+      request.principal = authenticate(deps.config.apiKeys, request.headers.authorization);
+      return;
+    }
+    const id = sessionIdFrom(request.headers.cookie);
+    if (!id) return;
+    const session = await resolveSession(deps.pool, deps.config.apiKeys, id);
+    if (!session) return;
+    checkCsrf(request, session);
+    request.consoleSession = session;
+    request.principal = { user: session.user, role: session.role };
   });
   app.addHook('onResponse', (request, reply, done) => {
     if (!request.url.startsWith('/callbacks/')) request.log.info({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime), user: request.principal?.user }, 'request');
@@ -48,10 +63,16 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         version: '1.0.0',
         description: 'Submit payroll CSVs, watch and steer their batches, download row-by-row reports. Amounts are decimal strings in KES.',
       },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key from API_KEYS' } } },
-      // Every operation needs a key unless it says otherwise (`security: []`: health, this document, callbacks).
-      security: [{ apiKey: [] }],
-      tags: [{ name: 'batches' }, { name: 'operations' }, { name: 'reports' }, { name: 'payouts' }, { name: 'webhooks', description: 'signed outbound webhooks: see the README, "Webhooks"' }, { name: 'health' }, { name: 'callbacks' }],
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'API key from API_KEYS' },
+          session: { type: 'apiKey', in: 'cookie', name: 'disburse_session', description: 'the web console\'s session (POST /v1/session); POST, PUT, PATCH and DELETE also need the X-CSRF-Token header' },
+        },
+      },
+      // Every operation needs a key or a session unless it says otherwise (`security: []`: health, this
+      // document, callbacks, signing in and out).
+      security: [{ apiKey: [] }, { session: [] }],
+      tags: [{ name: 'batches' }, { name: 'operations' }, { name: 'reports' }, { name: 'payouts' }, { name: 'webhooks', description: 'signed outbound webhooks: see the README, "Webhooks"' }, { name: 'session', description: 'the web console\'s sign-in: see the README, "Console sessions"' }, { name: 'health' }, { name: 'callbacks' }],
     },
     // Components named after the schemas' $id (`Problem`, `Batch`, …) rather than `def-0`, `def-1`: generated clients get real type names.
     transformObject: (document) => finishDocument('openapiObject' in document ? document.openapiObject : document.swaggerObject),
@@ -64,6 +85,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(actionRoutes(deps));
   await app.register(payoutRoutes(deps));
   await app.register(webhookRoutes(deps));
+  await app.register(sessionRoutes(deps));
   await app.register(callbackReceiver, {
     pool: deps.pool,
     temporal: deps.temporal,

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { ConfigError } from '../common/errors.js';
 import { Problem, problems } from './problem.js';
+import type { Session } from './session-auth.js';
 
 export const ROLES = ['submitter', 'approver', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -35,19 +36,33 @@ export function parseApiKeys(raw: string): ApiKey[] {
   return keys;
 }
 
-/** Finds the key's owner, comparing against every configured key so timing reveals nothing. */
+/** The configured key equal to `key`, comparing against every configured key so timing reveals nothing. */
+export function findKey(keys: readonly ApiKey[], key: string): ApiKey | undefined {
+  const given = digest(key);
+  let found: ApiKey | undefined;
+  for (const k of keys) if (timingSafeEqual(k.digest, given) && !found) found = k;
+  return found;
+}
+
+/** Finds the bearer key's owner (`Authorization: Bearer <key>`), in constant time. */
 export function authenticate(keys: readonly ApiKey[], authorization: string | undefined): Principal | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   if (!match) return undefined;
-  const given = digest(match[1]!);
-  let found: ApiKey | undefined;
-  for (const k of keys) if (timingSafeEqual(k.digest, given) && !found) found = k;
+  const found = findKey(keys, match[1]!);
   return found && { user: found.user, role: found.role };
 }
+
+/**
+ * What a session remembers of the key it was opened with: a SHA-256 of the key's digest, so the key is never
+ * stored and a session ends once its key leaves API_KEYS (removed, rotated or given another role).
+ */
+export const keyHash = (k: ApiKey): Buffer => createHash('sha256').update('disburse-session-key:').update(k.digest).digest();
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | undefined;
+    /** Set when the caller came with the console's session cookie (src/api/session-auth.ts). */
+    consoleSession: Session | undefined;
   }
 }
 

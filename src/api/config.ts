@@ -1,4 +1,4 @@
-import { type Env, readInt, readOptionalString, readString } from '../common/env.js';
+import { type Env, readBool, readInt, readOptionalString, readString } from '../common/env.js';
 import { ConfigError } from '../common/errors.js';
 import { type ApiKey, parseApiKeys } from './auth.js';
 
@@ -16,6 +16,10 @@ export interface ApiConfig {
   temporalUiUrl: string | undefined;
   /** PostgreSQL connections of the callback receiver's own (its INSERTs in flight at once); default 2. */
   callbackStoreConnections?: number;
+  /** Console session lifetime in hours (SESSION_TTL_HOURS); default 8. */
+  sessionTtlHours?: number;
+  /** Mark the session cookie Secure even on plain HTTP (SESSION_COOKIE_SECURE, e.g. behind a TLS proxy). */
+  sessionCookieSecure?: boolean;
 }
 
 export function loadApiConfig(env: Env): ApiConfig {
@@ -35,5 +39,7 @@ export function loadApiConfig(env: Env): ApiConfig {
     callbackSigningKey: readOptionalString(env, 'PESAWAY_CALLBACK_SIGNING_KEY'),
     temporalUiUrl: readOptionalString(env, 'TEMPORAL_UI_URL'),
     callbackStoreConnections: readInt(env, 'CALLBACK_STORE_CONNECTIONS', 2, { min: 1, max: 32 }),
+    sessionTtlHours: readInt(env, 'SESSION_TTL_HOURS', 8, { min: 1, max: 24 * 30 }),
+    sessionCookieSecure: readBool(env, 'SESSION_COOKIE_SECURE', false),
   };
 }

@@ -21,7 +21,7 @@ export class Problem extends AppError {
 }
 
 export const problems = {
-  unauthorized: () => new Problem(401, 'unauthorized', 'Unauthorized', 'Send an API key as `Authorization: Bearer <key>`.'),
+  unauthorized: () => new Problem(401, 'unauthorized', 'Unauthorized', 'Send an API key as `Authorization: Bearer <key>`, or sign in with POST /v1/session and send its cookie.'),
   forbidden: (user: string, role: string, needed: string[]) =>
     new Problem(403, 'forbidden', 'Forbidden', `${user} has the ${role} role; this needs ${needed.join(' or ')}.`),
   notFound: (what: string) => new Problem(404, 'not_found', 'Not found', `${what} does not exist.`),

@@ -175,8 +175,8 @@ export const firstPayoutLink = { getPayout: { operationId: 'getPayout', paramete
 /** What each error status means, as the OpenAPI document says it; routes list the ones they can send. */
 const PROBLEM_MEANINGS = {
   400: 'A parameter, header or body breaks its schema, or the request cannot be read',
-  401: 'No API key, or one that is not configured (`Authorization: Bearer <key>`)',
-  403: "The key's role may not do this",
+  401: 'No API key or session, or one that is not configured (`Authorization: Bearer <key>`, or the cookie of POST /v1/session)',
+  403: "The caller's role may not do this, or a session-cookie request lacks its X-CSRF-Token",
   404: 'No such resource',
   409: "The resource's state does not allow this",
   413: 'The body is larger than allowed',
