@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maskPhone } from '../../src/common/mask.js';
@@ -172,7 +173,7 @@ describe('DraftCollector', () => {
   it('keeps the valid rows of a refused file, minus retracted duplicates', async () => {
     const csv = 'phone,amount,employee_id\n0712000001,1000,E1\nnot a phone,1000,E2\n0712000003,1000,E3\n0712000004,1000,E3\n0712000005,1000,E5\n';
     const collector = new DraftCollector();
-    const report = await validatePayroll([csv], {}, collector);
+    const report = await validatePayroll(Readable.from([Buffer.from(csv)]), {}, collector);
     expect(report.accepted).toBe(false);
     expect(collector.drafts().map((d) => d.employeeId)).toEqual(['E1', 'E5']);
   });
