@@ -133,6 +133,8 @@ function thresholdsFrom(flags: ValidateFlags): { amountChangeRatio: number; amou
  */
 async function previousRun(path: string, limits: PayrollLimits, cli: CliContext): Promise<PayoutDraft[]> {
   if (path === '-') throw new UsageError('--compare-with needs a file path, not "-"');
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isFile()) throw new UsageError(`--compare-with: no such file: ${path}`, 'Pass the CSV of the previous run of this payroll.');
   const input = await openInput(path, cli);
   const { validatePayroll } = await import('../../../payroll/validate-file.js');
   const { DraftCollector } = await import('../../../payroll/draft-collector.js');
