@@ -33,6 +33,11 @@ export interface PayrollSink {
   bytes?(chunk: Buffer): void;
   /** A valid row. Not called once the file can no longer be accepted. */
   payout?(draft: PayoutDraft): void;
+  /**
+   * Every valid row, even once the file is doomed (a comparison with the previous run looks at the rows
+   * whatever the verdict). `retract` applies to these too.
+   */
+  validRow?(draft: PayoutDraft): void;
   /** A payout handed over earlier turned out invalid (its employee id appears again later). */
   retract?(rowNo: number): void;
   /** Every finding, errors and warnings, file-level and row-level. */
@@ -299,6 +304,7 @@ class ValidationRun {
       if (this.policy === 'strict') this.doom();
     }
     for (const issue of issues) this.addIssue(issue);
+    if (valid && draft) this.sink.validRow?.(draft);
     if (valid && draft && !this.isDoomed) this.sink.payout?.(draft);
   }
 

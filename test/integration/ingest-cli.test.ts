@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -171,6 +171,53 @@ describe('disburse validate (real child process)', () => {
     expect((await disburse(['validate', fixture('clean.csv')], { env: { PAYOUT_MIN_AMOUNT: 'ten' } })).code).toBe(2);
   });
 
+  it('compares with the previous month: new payee, changed phone, amount +300%, missing payee; the exit code stays the validation\'s', async () => {
+    const monthOne = join(dir, 'month-1.csv');
+    const monthTwo = join(dir, 'month-2.csv');
+    await writeFile(monthOne, 'employee_id,name,phone,amount\nE1,Ann,0712000001,50000\nE2,Ben,0712000002,40000\nE3,Cy,0712000003,20000\nE4,Di,0712000004,30000\n');
+    await writeFile(monthTwo, 'employee_id,name,phone,amount\nE1,Ann,0712000001,50000\nE2,Ben,0799123222,40000\nE3,Cy,0712000003,80000\nE5,Ed,0712000005,25000\n');
+
+    const text = await disburse(['validate', monthTwo, '--compare-with', monthOne]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`Compared with ${monthOne}: 1 new payee, 1 changed destination, 1 changed amount, 1 missing payee.`);
+    expect(text.stdout).toContain('line 3: Employee E2 is paid to MPESA 2547*****222, last time to MPESA 2547*****002; confirm the change');
+    expect(text.stdout).toContain('line 4: Employee E3 gets KES 80,000.00, last time KES 20,000.00 (+300%)');
+    expect(text.stdout).toContain('line 5: New payee: employee E5 was not in the previous run');
+    expect(text.stdout).toContain('previous file, line 5: Employee E4 was paid KES 30,000.00 last time');
+    expect(text.stdout).not.toMatch(/799123222|712000002|0712000005/);
+    // The summary comes first, the comparison after it.
+    expect(text.stdout.indexOf('Accepted under')).toBeLessThan(text.stdout.indexOf('Compared with'));
+
+    const json = await disburse(['validate', monthTwo, '--compare-with', monthOne, '--json']);
+    expect(json.code).toBe(0);
+    const parsed = JSON.parse(json.stdout) as { valid: number; comparison: { counts: object; previous: object; current: object; findings: Array<{ kind: string; line: number; employeeId: string }> } };
+    expect(parsed.valid).toBe(4);
+    expect(parsed.comparison.counts).toEqual({ new_payee: 1, destination_changed: 1, amount_changed: 1, payee_missing: 1 });
+    expect(parsed.comparison.previous).toEqual({ count: 4, totalAmount: '140000.00' });
+    expect(parsed.comparison.current).toEqual({ count: 4, totalAmount: '195000.00' });
+    expect(parsed.comparison.findings.map((f) => [f.kind, f.line, f.employeeId])).toEqual([
+      ['destination_changed', 3, 'E2'],
+      ['amount_changed', 4, 'E3'],
+      ['new_payee', 5, 'E5'],
+      ['payee_missing', 5, 'E4'],
+    ]);
+
+    // Limited by --max-errors; a higher threshold lets the +300% pass; a refused file still exits 1, compared all the same.
+    expect((await disburse(['validate', monthTwo, '--compare-with', monthOne, '--max-errors', '1'])).stdout).toContain('(first 1 of 4)');
+    const lenient = JSON.parse((await disburse(['validate', monthTwo, '--compare-with', monthOne, '--json', '--amount-change', '400'])).stdout) as typeof parsed;
+    expect(lenient.comparison.counts).toMatchObject({ amount_changed: 0 });
+    const refused = await disburse(['validate', monthTwo, '--compare-with', monthOne, '--json', '--max-amount', '60000']);
+    expect(refused.code).toBe(1);
+    expect((JSON.parse(refused.stdout) as typeof parsed).comparison.counts).toEqual({ new_payee: 1, destination_changed: 1, amount_changed: 0, payee_missing: 2 });
+
+    const unreadable = join(dir, 'not-a-payroll.csv');
+    await writeFile(unreadable, '');
+    const bad = await disburse(['validate', monthTwo, '--compare-with', unreadable]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('cannot be read as a payroll file');
+    expect((await disburse(['validate', monthTwo, '--compare-with', join(dir, 'nope.csv')])).code).toBe(2);
+  });
+
   it('shows help with exit code 0', async () => {
     const run = await disburse(['--help']);
     expect(run.code).toBe(0);
@@ -178,5 +225,7 @@ describe('disburse validate (real child process)', () => {
     const sub = await disburse(['validate', '--help']);
     expect(sub.code).toBe(0);
     expect(sub.stdout).toContain('--errors-csv <path>');
+    expect(sub.stdout).toContain('--compare-with <previous.csv>');
+    expect(sub.stdout.replace(/\s+/g, ' ')).toContain('never change the exit code');
   });
 });

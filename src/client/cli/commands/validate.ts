@@ -6,7 +6,10 @@ import { ErrorsCsvWriter } from '../../../payroll/errors-csv.js';
 import type { PayrollInput } from '../../../payroll/input.js';
 import { DEFAULT_LIMITS, limitsFromEnv, limitsProblem, parseKes, type PayrollLimits } from '../../../payroll/limits.js';
 import type { MinorUnits } from '../../../domain/money.js';
+import type { PayoutDraft } from '../../../payroll/row.js';
 import { POLICIES, describeIssue, reportJson, summaryLines, type Policy, type ValidationReport } from '../../../payroll/report.js';
+import type { PayrollComparison } from '../../../payroll/compare.js';
+import { comparisonJson, comparisonLines, parsePercent } from '../comparison-text.js';
 import { EXIT, UsageError, type CliContext } from '../context.js';
 import { GROUPS } from '../help.js';
 
@@ -18,6 +21,9 @@ interface ValidateFlags {
   minAmount?: string;
   maxAmount?: string;
   maxErrors: string;
+  compareWith?: string;
+  amountChange: string;
+  amountChangeMin: string;
 }
 
 export function register(program: Command, cli: CliContext): void {
@@ -32,7 +38,13 @@ export function register(program: Command, cli: CliContext): void {
     .option('--errors-csv <path>', 'write every error and warning to this CSV, for the payroll officer')
     .option('--min-amount <kes>', `smallest payout in KES (default ${formatKes(DEFAULT_LIMITS.minAmountMinor)}, or PAYOUT_MIN_AMOUNT)`)
     .option('--max-amount <kes>', `largest payout in KES (default ${formatKes(DEFAULT_LIMITS.maxAmountMinor)}, or PAYOUT_MAX_AMOUNT)`)
-    .option('--max-errors <n>', 'how many findings the summary lists', '20')
+    .option('--max-errors <n>', 'how many findings the summary lists (errors, warnings, and comparison findings)', '20')
+    .option(
+      '--compare-with <previous.csv>',
+      "compare with the previous run of the same payroll: new payees, a known employee's changed phone or account, amounts far from last time's, payees missing. Warnings only: they never change the exit code",
+    )
+    .option('--amount-change <percent>', 'with --compare-with: an amount is far from last time when it moved by more than this percentage', '50')
+    .option('--amount-change-min <kes>', 'with --compare-with: ... and by at least this much', '1000')
     .action(async (file: string, flags: ValidateFlags) => {
       cli.exitCode = await validateCommand(file, flags, cli);
     });
@@ -70,21 +82,69 @@ async function validateCommand(file: string, flags: ValidateFlags, cli: CliConte
   const maxErrors = Number(flags.maxErrors);
   if (!Number.isSafeInteger(maxErrors) || maxErrors < 0) throw new UsageError(`--max-errors must be a whole number, got "${flags.maxErrors}"`);
   const limits = limitsFrom(flags, cli);
+  const thresholds = flags.compareWith === undefined ? undefined : thresholdsFrom(flags);
   const input = await openInput(file, cli);
   const errorsCsv = flags.errorsCsv === undefined ? undefined : new ErrorsCsvWriter(createWriteStream(flags.errorsCsv));
   // Loaded when used: the parser (with its phone-number metadata) takes half a second to load, which every
   // other command would otherwise pay at start-up.
   const { validatePayroll } = await import('../../../payroll/validate-file.js');
+  const { DraftCollector } = await import('../../../payroll/draft-collector.js');
+  const collector = thresholds === undefined ? undefined : new DraftCollector();
   let report: ValidationReport;
   try {
-    report = await validatePayroll(input, { policy: flags.policy, acknowledgeWarnings: flags.acknowledgeWarnings ?? false, limits }, errorsCsv ?? {});
+    report = await validatePayroll(input, { policy: flags.policy, acknowledgeWarnings: flags.acknowledgeWarnings ?? false, limits }, {
+      issue: errorsCsv && ((i) => errorsCsv.issue(i)),
+      checkpoint: errorsCsv && (() => errorsCsv.checkpoint()),
+      validRow: collector && ((d) => collector.validRow(d)),
+      retract: collector && ((r) => collector.retract(r)),
+    });
   } finally {
     await errorsCsv?.close();
   }
 
-  if (flags.json) cli.stdout.write(`${JSON.stringify(reportJson(report))}\n`);
-  else cli.stdout.write(humanReport(file, report, maxErrors, flags.errorsCsv, errorsCsv?.count ?? 0));
+  let comparison: PayrollComparison | undefined;
+  if (flags.compareWith !== undefined && collector && thresholds) {
+    const previous = await previousRun(flags.compareWith, limits, cli);
+    const { comparePayrolls } = await import('../../../payroll/compare.js');
+    comparison = comparePayrolls(previous, collector.drafts(), thresholds);
+  }
+
+  if (flags.json) {
+    const json = comparison === undefined ? reportJson(report) : { ...reportJson(report), comparison: comparisonJson(comparison) };
+    cli.stdout.write(`${JSON.stringify(json)}\n`);
+  } else {
+    let text = humanReport(file, report, maxErrors, flags.errorsCsv, errorsCsv?.count ?? 0);
+    if (comparison !== undefined) text += `${comparisonLines(flags.compareWith!, comparison, maxErrors).join('\n')}\n`;
+    cli.stdout.write(text);
+  }
+  // The comparison is for a person to read: it never decides acceptability.
   return report.accepted ? EXIT.ok : EXIT.rejected;
+}
+
+function thresholdsFrom(flags: ValidateFlags): { amountChangeRatio: number; amountChangeMinMinor: MinorUnits } {
+  const percent = parsePercent(flags.amountChange);
+  if (percent === undefined) throw new UsageError(`--amount-change expects a percentage of 0 or more like 50, got "${flags.amountChange}"`);
+  return { amountChangeRatio: percent / 100, amountChangeMinMinor: kesFlag('--amount-change-min', flags.amountChangeMin, 0) };
+}
+
+/**
+ * The previous run's valid rows, validated by the same core. Its own errors and warnings do not matter
+ * (a row it could not pay is simply not compared), but it must be a readable payroll file.
+ */
+async function previousRun(path: string, limits: PayrollLimits, cli: CliContext): Promise<PayoutDraft[]> {
+  if (path === '-') throw new UsageError('--compare-with needs a file path, not "-"');
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isFile()) throw new UsageError(`--compare-with: no such file: ${path}`, 'Pass the CSV of the previous run of this payroll.');
+  const input = await openInput(path, cli);
+  const { validatePayroll } = await import('../../../payroll/validate-file.js');
+  const { DraftCollector } = await import('../../../payroll/draft-collector.js');
+  const collector = new DraftCollector();
+  const report = await validatePayroll(input, { policy: 'skip-invalid', acknowledgeWarnings: true, limits }, collector);
+  if (report.refusal?.code === 'file_invalid') {
+    const why = report.issues.find((i) => i.rowNo === null && i.severity === 'error')?.message ?? report.refusal.message;
+    throw new UsageError(`--compare-with ${path} cannot be read as a payroll file: ${why}`, 'Pass the CSV of the previous run of this payroll.');
+  }
+  return collector.drafts();
 }
 
 function humanReport(file: string, report: ValidationReport, maxErrors: number, csvPath: string | undefined, csvCount: number): string {
