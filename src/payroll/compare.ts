@@ -1,3 +1,4 @@
+import { maskPhone } from '../common/mask.js';
 import { formatKes, type MinorUnits } from '../domain/money.js';
 import { maskAccount } from './bank.js';
 import type { PayoutDraft } from './row.js';
@@ -17,9 +18,8 @@ import type { PayoutDraft } from './row.js';
  * or missing.
  *
  * Personal data: findings carry destinations masked here (`2547*****678`, `******6789`), never the full
- * numbers, so no caller (CLI, API, console) can leak them by forgetting to mask. The phone mask is the one
- * of src/common/mask.ts for the canonical `254XXXXXXXXX` form drafts hold (a property test keeps the two
- * equal); it is written here because payroll imports only domain.
+ * numbers, so no caller (CLI, API, console) can leak them by forgetting to mask (the project's one
+ * phone mask, src/common/mask.ts, as the rest of the payroll core uses).
  *
  * Pure and O(n): two maps over the rows, findings in this file's row order, then the missing payees in the
  * previous file's row order.
@@ -112,15 +112,9 @@ function keyOf(row: Row): string {
   return `m:${row.channel}:${row.phone ?? ''}`;
 }
 
-/** `254712345678` -> `2547*****678`: src/common/mask.ts's maskPhone for the canonical form. */
-export function maskCanonicalPhone(phone: string): string {
-  if (phone.length < 10) return phone.length <= 2 ? '*'.repeat(phone.length) : `${'*'.repeat(phone.length - 2)}${phone.slice(-2)}`;
-  return `${phone.slice(0, 4)}${'*'.repeat(phone.length - 7)}${phone.slice(-3)}`;
-}
-
 /** A destination for people, masked: `MPESA 2547*****678`, `BANK ******6789 (01 KCB)`. */
 export function describeDestination(row: Row): string {
-  if (row.channel !== 'BANK') return `${row.channel} ${maskCanonicalPhone(row.phone ?? '')}`;
+  if (row.channel !== 'BANK') return `${row.channel} ${maskPhone(row.phone ?? '')}`;
   const bank = [row.bankCode, row.bankName].filter((v) => v !== null && v !== '').join(' ');
   return `BANK ${maskAccount(row.accountNumber ?? '')}${bank === '' ? '' : ` (${bank})`}`;
 }

@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maskPhone } from '../../src/common/mask.js';
-import { ComparisonOptionsError, comparePayrolls, comparisonHeadline, maskCanonicalPhone } from '../../src/payroll/compare.js';
+import { ComparisonOptionsError, comparePayrolls, comparisonHeadline } from '../../src/payroll/compare.js';
 import { DraftCollector } from '../../src/payroll/draft-collector.js';
 import type { PayoutDraft } from '../../src/payroll/row.js';
 import { validatePayroll } from '../../src/payroll/validate-file.js';
@@ -142,15 +141,6 @@ describe('comparePayrolls', () => {
         const current = [row({ employeeId: 'E1', phone: p2 }), row({ employeeId: 'E2', channel: 'BANK', phone: null, accountNumber: a2, bankCode: '01' }), row({ employeeId: 'E4', phone: p2 })];
         const text = JSON.stringify(comparePayrolls(previous, current));
         for (const secret of [p1, p2, p1.slice(3), p2.slice(3), a1, a2]) expect(text).not.toContain(secret);
-      }),
-    );
-  });
-
-  it('masks a canonical phone exactly as src/common/mask.ts does', () => {
-    const phone = fc.tuple(fc.constantFrom('7', '1'), fc.stringMatching(/^\d{8}$/)).map(([a, b]) => `254${a}${b}`);
-    fc.assert(
-      fc.property(phone, (p) => {
-        expect(maskCanonicalPhone(p)).toBe(maskPhone(p));
       }),
     );
   });
