@@ -88,10 +88,7 @@ export function createPayoutActivities(deps: PayoutActivityDeps) {
 
   async function poll(p: PayoutForSend, taskToken: Uint8Array): Promise<PayoutOutcome> {
     const { reference } = p;
-    const ask = (id: string | undefined) => client.query({ reference, transactionId: id, channel: p.channel });
-    let answer = await ask(p.transactionId ?? undefined);
-    // Some deployments only know PesaWay's id, others our reference: try ours before saying "not found".
-    if (answer.kind === 'not-found' && p.transactionId) answer = await ask(undefined);
+    const answer = await client.queryPayout({ reference, transactionId: p.transactionId ?? undefined, channel: p.channel });
     switch (answer.kind) {
       case 'settled': {
         const s = await recordSettlement(pool, reference, answer.result, 'query');

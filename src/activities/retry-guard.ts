@@ -3,9 +3,7 @@ import type { Logger } from '../common/log.js';
 import { confirmFailure, failedPayouts, flagPayout } from '../db/payout-attention.js';
 import { correctFailureToSuccess } from '../db/payout-transitions.js';
 import type { Pool } from '../db/pool.js';
-import type { Channel } from '../domain/channel.js';
 import type { PesaWayClient } from '../pesaway/client.js';
-import type { QueryOutcome } from '../pesaway/outcomes.js';
 import { pesawayFailure } from './failures.js';
 
 export interface RetryGuardDeps {
@@ -39,13 +37,6 @@ const PAGE = 200;
 export function createRetryGuardActivities(deps: RetryGuardDeps) {
   const { pool, client, log } = deps;
 
-  async function ask(p: { reference: string; channel: Channel; transactionId: string | null }): Promise<QueryOutcome> {
-    const { channel } = p;
-    let answer = await client.query({ reference: p.reference, transactionId: p.transactionId ?? undefined, channel });
-    if (answer.kind === 'not-found' && p.transactionId) answer = await client.query({ reference: p.reference, transactionId: undefined, channel });
-    return answer;
-  }
-
   return {
     async confirmFailures(batchId: string): Promise<FailureCheck> {
       const ctx = Context.current();
@@ -54,7 +45,7 @@ export function createRetryGuardActivities(deps: RetryGuardDeps) {
       for (;;) {
         const page = await failedPayouts(pool, batchId, progress.afterRowNo, PAGE);
         for (const p of page) {
-          const answer = await ask(p);
+          const answer = await client.queryPayout({ reference: p.reference, transactionId: p.transactionId ?? undefined, channel: p.channel });
           if (answer.kind === 'settled' && answer.result.resultCode !== 0) {
             if (await confirmFailure(pool, p.reference, answer.result)) progress.confirmed += 1;
           } else if (answer.kind === 'settled') {

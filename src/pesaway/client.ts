@@ -167,6 +167,16 @@ export class PesaWayClient {
     return common(c);
   }
 
+  /**
+   * A payout's transaction: by PesaWay's id when known, then by our reference before saying "not found"
+   * (some deployments only know PesaWay's id, others our reference).
+   */
+  async queryPayout(req: QueryRequest): Promise<QueryOutcome> {
+    const answer = await this.query(req);
+    if (answer.kind !== 'not-found' || !req.transactionId) return answer;
+    return this.query({ ...req, transactionId: undefined });
+  }
+
   async balance(): Promise<BalanceOutcome> {
     const c = await this.call('GET', PATHS.balance, undefined, 'balance');
     if (c.kind === 'ok') {
