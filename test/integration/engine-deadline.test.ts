@@ -25,7 +25,9 @@ describe('scenario 10: the settle deadline', () => {
     const { handle } = await startBatch(engine.temporal.client, 'deadline-10', engine.settings);
     const summary = await handle.result();
     expect(summary).toMatchObject({ status: 'COMPLETED', counts: { succeeded: 2, unresolved: 1, pending: 0, inFlight: 0 } });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(TIMING.settleDeadlineMs);
+    // It waited out the deadline instead of giving up early. The deadline runs on the Temporal server's timers,
+    // which may fire a few milliseconds before this process's clock says (a CI run saw 19,990 ms for 20,000).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(TIMING.settleDeadlineMs - 250);
 
     const { rows: [stuck] } = await engine.db.pool.query<{ status: string; transaction_id: string; evidence: Record<string, unknown> & { queries: number } }>(
       `SELECT status, transaction_id, evidence FROM payouts WHERE batch_id = 'deadline-10' AND phone = $1`,
