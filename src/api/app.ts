@@ -8,6 +8,7 @@ import type { ApiDeps } from './deps.js';
 import { finishDocument } from './openapi-document.js';
 import { installProblemHandler } from './problem.js';
 import { actionRoutes } from './routes/actions.js';
+import { attentionRoutes } from './routes/attention.js';
 import { batchRoutes } from './routes/batches.js';
 import { healthRoutes } from './routes/health.js';
 import { payoutRoutes } from './routes/payouts.js';
@@ -84,6 +85,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(batchRoutes(deps));
   await app.register(actionRoutes(deps));
   await app.register(payoutRoutes(deps));
+  await app.register(attentionRoutes(deps));
   await app.register(webhookRoutes(deps));
   await app.register(sessionRoutes(deps));
   await app.register(callbackReceiver, {

@@ -17,7 +17,7 @@ export function reportCsv(pool: Pool, batchId: string): Readable {
     yield `${REPORT_CSV_HEADER}\n`;
     for await (const row of reportRows(pool, batchId)) {
       const v = payoutView(row);
-      yield [v.row, v.line, v.attempt, v.reference, v.employeeId, v.name, v.channel, v.destination, v.amount, v.status, v.transactionId, v.receipt, v.resultCode, v.reason, v.settledAt, evidenceText(v.evidence), attentionText(v.attention)]
+      yield [v.row, v.line, v.attempt, v.reference, v.employeeId, v.name, v.channel, v.destination, v.amount, v.status, v.transactionId, v.receipt, v.resultCode, v.reason, v.settledAt, evidenceText(v.evidence), attentionText(v.attention, v.attentionOpen ? null : v.attentionResolution)]
         .map((cell) => csvCell(cell))
         .join(',') + '\n';
     }

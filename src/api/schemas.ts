@@ -118,6 +118,12 @@ export const payoutSchema = {
       items: { type: 'string', enum: [...ATTENTION_REASONS] },
       description: 'why a person must look at this payout (a contradiction, an amount mismatch, an undeliverable callback, a failure PesaWay did not confirm); empty when nothing is in doubt',
     },
+    attentionOpen: { type: 'boolean', description: 'a flag no one has resolved yet (what the flagged list shows)' },
+    attentionResolution: {
+      type: ['object', 'null'],
+      properties: { by: { type: 'string' }, at: { type: 'string' }, note: { type: 'string' } },
+      description: 'a person\'s answer to the flags raised before `at` (POST /v1/payouts/{reference}/attention/resolve); null until then. A flag raised later reopens the payout',
+    },
   },
 } as const;
 

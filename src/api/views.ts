@@ -109,6 +109,9 @@ export function payoutView(r: ReportRow) {
     evidence: r.evidence,
     /** Flags for a person (contradiction, amount_mismatch, callback_undeliverable, failure_unconfirmed); the evidence says more. */
     attention: r.attention,
+    /** A person's answer to those flags (who, when, what they found); a flag raised after it reopens the payout. */
+    attentionOpen: r.attentionOpen,
+    attentionResolution: r.attentionResolution && { by: r.attentionResolution.by, at: new Date(r.attentionResolution.at).toISOString(), note: r.attentionResolution.note },
   };
 }
 

@@ -1,8 +1,9 @@
 /**
  * The writer of a payout's attention flags and of the confirmation a retry needs (invariant 7). A flag is
  * raised with its evidence and an event (`payout.attention`, which the outgoing webhooks carry) in one
- * statement; the engine never clears one. A contradiction also withdraws any confirmation of a failure, so
- * a row whose failure is in doubt is not resent until a fresh query confirms it again.
+ * statement; the engine never clears one, a person resolves it (who, when, what they found). A contradiction
+ * also withdraws any confirmation of a failure, so a row whose failure is in doubt is not resent until a fresh
+ * query confirms it again; resolving a flag does not change that.
  */
 import type { AttentionReason } from '../domain/attention.js';
 import type { Channel } from '../domain/channel.js';
@@ -68,4 +69,31 @@ export async function failedPayouts(db: Queryable, batchId: string, afterRowNo: 
     [batchId, afterRowNo, limit],
   );
   return rows;
+}
+
+/** An open flag: raised and not yet resolved (a flag raised after a resolution reopens the payout). */
+export const OPEN_ATTENTION = '(attention_at IS NOT NULL AND (attention_resolved_at IS NULL OR attention_resolved_at < attention_at))';
+
+export type Resolution = { kind: 'resolved'; reasons: string[] } | { kind: 'not_found' } | { kind: 'nothing_open' };
+
+/**
+ * A person checked a flagged payout and says what they found: recorded with an event
+ * (`payout.attention_resolved`) in one statement. It takes the payout off the flagged list; it authorises
+ * nothing (a retry still confirms the failure with PesaWay first).
+ */
+export async function resolveAttention(db: Queryable, reference: string, by: string, note: string): Promise<Resolution> {
+  const { rows } = await db.query<{ reasons: string[] }>(
+    `WITH resolved AS (
+       UPDATE payouts SET attention_resolved_at = now(), attention_resolved_by = $2, attention_resolution = $3, updated_at = now()
+        WHERE reference = $1 AND ${OPEN_ATTENTION}
+       RETURNING batch_id, attention),
+     logged AS (
+       INSERT INTO events (batch_id, reference, kind, actor, detail)
+       SELECT batch_id, $1, 'payout.attention_resolved', $2, jsonb_build_object('reasons', to_jsonb(attention), 'note', $3::text) FROM resolved)
+     SELECT attention AS reasons FROM resolved`,
+    [reference, by, note],
+  );
+  if (rows[0]) return { kind: 'resolved', reasons: rows[0].reasons };
+  const exists = await db.query('SELECT 1 FROM payouts WHERE reference = $1', [reference]);
+  return exists.rowCount ? { kind: 'nothing_open' } : { kind: 'not_found' };
 }

@@ -10,6 +10,7 @@ import type { PayoutTicket, RowRange } from '../workflows/types.js';
 
 export type { RowRange };
 import type { Queryable } from './batches.js';
+import { OPEN_ATTENTION } from './payout-attention.js';
 import { REPORT_COLUMNS, type ReportRow } from './reports.js';
 
 export { UnknownPayoutError } from './payout-transitions.js';
@@ -117,7 +118,7 @@ export async function getPayout(db: Queryable, reference: string): Promise<Payou
 
 /**
  * A list of payouts that need a person, across batches (both served by partial indexes): `flagged`, every
- * attempt with an attention flag, newest flag first (a flag on an attempt already retried matters most);
+ * attempt with an open (unresolved) attention flag, newest flag first (a flag on an attempt already retried matters most);
  * otherwise current attempts in that status, most recently changed first. `before`: the previous page's last reference.
  */
 export async function payoutsNeedingAttention(db: Queryable, q: { list: AttentionList; limit: number; before?: string | undefined }): Promise<PayoutRow[]> {
@@ -125,9 +126,9 @@ export async function payoutsNeedingAttention(db: Queryable, q: { list: Attentio
   return payoutsByStatus(db, { status: q.list, limit: q.limit, before: q.before });
 }
 
-/** How many payouts of a batch (any attempt) are flagged for a person. */
+/** How many payouts of a batch (any attempt) are flagged for a person and not yet resolved. */
 export async function flaggedCount(db: Queryable, batchId: string): Promise<number> {
-  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM payouts WHERE attention_at IS NOT NULL AND batch_id = $1', [batchId]);
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM payouts WHERE ${OPEN_ATTENTION} AND batch_id = $1`, [batchId]);
   return rows[0]?.n ?? 0;
 }
 
@@ -137,7 +138,7 @@ async function flaggedPayouts(db: Queryable, q: { limit: number; before?: string
     ? `AND (attention_at, reference) < (SELECT attention_at, reference FROM payouts WHERE reference = $${params.push(q.before)})`
     : '';
   const { rows } = await db.query<PayoutRow>(
-    `SELECT ${PAYOUT_COLUMNS} FROM payouts WHERE attention_at IS NOT NULL ${after} ORDER BY attention_at DESC, reference DESC LIMIT $1`,
+    `SELECT ${PAYOUT_COLUMNS} FROM payouts WHERE ${OPEN_ATTENTION} ${after} ORDER BY attention_at DESC, reference DESC LIMIT $1`,
     params,
   );
   return rows;

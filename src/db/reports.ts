@@ -4,6 +4,7 @@ import type { MinorUnits } from '../domain/money.js';
 import type { PayoutStatus } from '../domain/payout-status.js';
 import type { Channel } from '../domain/channel.js';
 import { type Batch, getBatch } from './batches.js';
+import { OPEN_ATTENTION } from './payout-attention.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -46,13 +47,20 @@ export interface ReportRow {
   evidence: Record<string, unknown> | null;
   /** Why a person must look at it (AttentionReason values); empty when nothing is in doubt. */
   attention: string[];
+  /** A person's answer to the flags raised up to `at` (null until someone resolves them). */
+  attentionResolution: { by: string; at: string; note: string } | null;
+  /** A flag no one has resolved yet (one raised after a resolution reopens it). */
+  attentionOpen: boolean;
   settledAt: Date | null;
 }
 
 export const REPORT_COLUMNS = `row_no AS "rowNo", line, attempt, reference, employee_id AS "employeeId", name, channel, phone,
   account_number AS "accountNumber", bank_code AS "bankCode", bank_name AS "bankName", amount_minor AS "amountMinor", status,
   transaction_id AS "transactionId", receipt, result_code AS "resultCode", result_desc AS "resultDesc",
-  failure_reason AS "failureReason", evidence, attention, settled_at AS "settledAt"`;
+  failure_reason AS "failureReason", evidence, attention, settled_at AS "settledAt",
+  CASE WHEN attention_resolved_at IS NULL THEN NULL
+       ELSE jsonb_build_object('by', attention_resolved_by, 'at', attention_resolved_at, 'note', attention_resolution) END AS "attentionResolution",
+  ${OPEN_ATTENTION} AS "attentionOpen"`;
 
 /** A page of current attempts in row order, optionally by status, after `afterRowNo`. */
 export async function payoutPage(db: Queryable, batchId: string, q: { status?: PayoutStatus | undefined; afterRowNo: number; limit: number }): Promise<ReportRow[]> {

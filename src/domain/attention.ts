@@ -20,9 +20,13 @@ export const ATTENTION_TEXT: Record<AttentionReason, string> = {
   failure_unconfirmed: 'a retry was asked, but a fresh transaction query did not confirm the failure; not resent',
 };
 
-/** The flags as one line for a report cell: `contradiction; amount_mismatch`. */
-export function attentionText(reasons: readonly string[]): string | null {
-  return reasons.length === 0 ? null : reasons.join('; ');
+/**
+ * The flags as one line for a report cell: `contradiction; amount_mismatch`, and who resolved them when no
+ * flag is open any more: `contradiction (resolved by bob: PesaWay confirmed one payment)`.
+ */
+export function attentionText(reasons: readonly string[], resolved?: { by: string; note: string } | null): string | null {
+  if (reasons.length === 0) return null;
+  return resolved ? `${reasons.join('; ')} (resolved by ${resolved.by}: ${resolved.note})` : reasons.join('; ');
 }
 
 /**

@@ -16,6 +16,7 @@ export const NOTE_KINDS = [
   'payout.callback_undeliverable', // a stored callback failed delivery every time: for a person (older logs)
   'payout.attention', // flagged for a person: detail.reason is an AttentionReason
   'payout.failure_confirmed', // a fresh query before a retry confirmed the failure
+  'payout.attention_resolved', // a person checked the flags: detail.note says what they found
 ] as const;
 export type NoteKind = (typeof NOTE_KINDS)[number];
 export type StatusEventKind = `payout.${PayoutStatus}`;
@@ -55,6 +56,7 @@ const NOTE_LABELS: Record<NoteKind, string> = {
   'payout.retry': 'new attempt created by a retry of failed rows',
   'payout.callback_undeliverable': 'a stored result callback could not be delivered after every retry (needs a person)',
   'payout.attention': 'flagged for a person',
+  'payout.attention_resolved': 'a person resolved the flags',
   'payout.failure_confirmed': 'PesaWay confirmed the failure (fresh transaction query before the retry)',
 };
 
@@ -69,6 +71,7 @@ export function describeEvent(kind: string, detail: Record<string, unknown> = {}
   if (status) return STATUS_LABELS[status];
   if (kind === 'payout.query' && typeof detail['answer'] === 'string') return `transaction query: ${detail['answer']}`;
   if (kind === 'payout.attention' && isAttentionReason(detail['reason'])) return `flagged for a person (${detail['reason']}): ${ATTENTION_TEXT[detail['reason']]}`;
+  if (kind === 'payout.attention_resolved' && typeof detail['note'] === 'string') return `a person resolved the flags: ${detail['note']}`;
   if (kind === CALLBACK_ENTRY) return `result callback received (ResultCode ${scalar(detail['resultCode'], '?')}): ${scalar(detail['outcome'], 'stored')}`;
   return (NOTE_LABELS as Record<string, string>)[kind] ?? kind;
 }

@@ -105,4 +105,47 @@ describe('contradictions reach a person; retry-failed confirms every failure wit
     expect(lines.find((l) => l.includes(ref(3, 2)))).not.toMatch(/contradiction|unconfirmed/);
     await recordHistories(engine.temporal.client, 'guard', [workflowIds.batch(BATCH), workflowIds.shard(BATCH, 1)]);
   });
+
+  it('a person resolves a flag: who, when and what they found; it leaves the flagged list, a new flag reopens it, and it authorises no resend', async () => {
+    const resolve = (reference: string, key: string, body: unknown = { note: 'PesaWay support confirmed one payment' }) =>
+      http<{ payout: { reference: string; attention: string[]; attentionResolution: { by: string; at: string; note: string } | null } }>('POST', `${api}/v1/payouts/${reference}/attention/resolve`, { key, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const flaggedRefs = async () => (await http<{ items: Array<{ reference: string }> }>('GET', `${api}/v1/payouts?status=flagged`, { key: API_KEYS.victor })).body.items.map((p) => p.reference).sort();
+    expect(await flaggedRefs()).toEqual([ref(1), ref(2), ref(4), ref(5)].sort());
+
+    // Approvers only; a note that says something.
+    expect((await resolve(ref(4), API_KEYS.victor)).status).toBe(403);
+    expect((await resolve(ref(4), API_KEYS.alice)).status).toBe(403);
+    expect((await resolve(ref(4), API_KEYS.bob, { note: '   ' })).status).toBe(400);
+    expect((await resolve(ref(4), API_KEYS.bob, {})).status).toBe(400);
+    expect((await resolve('7XK2M9QD4HR999A1', API_KEYS.bob)).status).toBe(404);
+    expect((await resolve(ref(3, 2), API_KEYS.bob)).status).toBe(409); // never flagged
+
+    const done = await resolve(ref(4), API_KEYS.bob);
+    expect(done.status).toBe(200);
+    expect(done.body.payout).toMatchObject({ reference: ref(4), attention: ['contradiction'], attentionOpen: false, attentionResolution: { by: 'bob', note: 'PesaWay support confirmed one payment' } });
+    expect(Date.parse(done.body.payout.attentionResolution!.at)).toBeGreaterThan(Date.now() - 60_000);
+    expect((await resolve(ref(4), API_KEYS.bob)).status).toBe(409); // nothing open any more
+    expect(await flaggedRefs()).toEqual([ref(1), ref(2), ref(5)].sort());
+    const batch = await http<{ progress: { flagged: number } }>('GET', `${api}/v1/batches/${BATCH}`, { key: API_KEYS.victor });
+    expect(batch.body.progress.flagged).toBe(3);
+    const story = await http<{ timeline: Array<{ kind: string; text: string; source: string }> }>('GET', `${api}/v1/payouts/${ref(4)}`, { key: API_KEYS.victor });
+    const report = await http('GET', `${api}/v1/batches/${BATCH}/report.csv`, { key: API_KEYS.victor });
+    expect(report.text.split('\n').find((l) => l.includes(ref(4)))).toMatch(/,contradiction \(resolved by bob: PesaWay support confirmed one payment\)$/);
+    expect(story.body.timeline.at(-1)).toMatchObject({ kind: 'payout.attention_resolved', source: 'bob', text: 'a person resolved the flags: PesaWay support confirmed one payment' });
+
+    // A new contradiction after the resolution reopens the payout.
+    await callback(ref(4), { ResultCode: 2001, ResultDesc: 'failed, again?' });
+    await eventually(async () => ((await flaggedRefs()).includes(ref(4)) ? true : undefined), 'row 4 reopened', 20_000, 100);
+    const reopened = await http<{ payout: { attentionOpen: boolean; attentionResolution: { by: string } | null } }>('GET', `${api}/v1/payouts/${ref(4)}`, { key: API_KEYS.victor });
+    expect(reopened.body.payout).toMatchObject({ attentionOpen: true, attentionResolution: { by: 'bob' } });
+
+    // Resolving the unconfirmed failure does not make it resendable: the retry still asks PesaWay, which still says pending.
+    expect((await resolve(ref(2), API_KEYS.bob, { note: 'asked PesaWay, waiting for their answer' })).status).toBe(200);
+    const sentBefore = engine.sandbox.ledger.report().entries.length;
+    await retryFailed(engine.temporal.client, BATCH, engine.settings, 'ops-lead');
+    const third: BatchSummary = await engine.temporal.client.workflow.getHandle(workflowIds.batch(BATCH)).result();
+    expect(third.status).toBe('COMPLETED');
+    expect(engine.sandbox.ledger.report().entries.slice(sentBefore).map((e) => e.reference)).not.toContain(ref(2, 2));
+    expect((await payoutRecords(engine.db.pool, BATCH)).filter((r) => r.rowNo === 2).map((r) => r.attempt)).toEqual([1]);
+  });
 });

@@ -106,6 +106,8 @@ export interface PayoutRecord {
   settledAt: string | null;
   evidence: Record<string, unknown> | null;
   attention: string[];
+  attentionOpen?: boolean;
+  attentionResolution?: { by: string; at: string; note: string } | null;
   batchId: string;
   current: boolean;
   updatedAt: string;

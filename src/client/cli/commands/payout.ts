@@ -26,6 +26,7 @@ export function register(program: Command, cli: CliContext): void {
     .argument('<reference>', 'the payout reference (report column "reference", PesaWay\'s ExternalReference)', parseReference)
     .option('--json', 'print exactly one JSON object: {"payout": {...}, "timeline": [...]}')
     .addHelpText('after', '\nExamples:\n  disburse payout 7XK2M9QD4HR123A1\n  disburse payout 7XK2M9QD4HR123A1 --json | jq .timeline');
+  registerResolve(program, cli);
   withApiOptions(command).action(async (reference: string, flags: PayoutFlags) => {
     const story = await apiClient(flags, cli).get<PayoutStory>(`/v1/payouts/${reference}`);
     if (flags.json) cli.stdout.write(`${JSON.stringify(story)}\n`);
@@ -34,6 +35,25 @@ export function register(program: Command, cli: CliContext): void {
   });
 }
 
+/** `disburse resolve <reference> --note "…"`: a person's answer to a flagged payout (approvers). */
+function registerResolve(program: Command, cli: CliContext): void {
+  const command = program
+    .command('resolve')
+    .helpGroup(GROUPS.batches)
+    .description('Record that you checked a flagged payout with PesaWay, and what you found: it leaves the flagged list (a later flag reopens it). It authorises no resend. Needs approver.')
+    .argument('<reference>', 'the flagged payout\'s reference (disburse attention --status flagged)', parseReference)
+    .requiredOption('--note <text>', 'what you checked and found (kept with your name and the time)')
+    .option('--json', 'print exactly one JSON object: {"payout": {...}}')
+    .addHelpText('after', '\nExit code 1 when the payout has no open flag; 4 when your key is not an approver.\n\nExample:\n  disburse resolve 7XK2M9QD4HR123A1 --note "PesaWay support: PHY123 paid once"');
+  withApiOptions(command).action(async (reference: string, flags: PayoutFlags & { note: string }) => {
+    const { body } = await apiClient(flags, cli).post<{ payout: PayoutRecord }>(`/v1/payouts/${reference}/attention/resolve`, {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ note: flags.note }),
+    });
+    cli.stdout.write(flags.json ? `${JSON.stringify(body)}\n` : `Resolved the flags on ${reference} (${body.payout.attention.join(', ')}) as ${body.payout.attentionResolution?.by ?? 'you'}.\n`);
+    cli.exitCode = EXIT.ok;
+  });
+}
 
 function payoutHeadline(p: PayoutRecord): string {
   return `${p.reference}  ${p.status}  ${kes(p.amount)} to ${p.destination} (${p.channel})`;
@@ -47,7 +67,10 @@ function storyLines({ payout: p, timeline }: PayoutStory): string[] {
   ];
   if (p.transactionId) lines.push(`  PesaWay transaction ${p.transactionId}${p.receipt ? `, receipt ${p.receipt}` : ''}`);
   if (p.reason) lines.push(`  reason: ${p.reason}`);
-  for (const reason of p.attention ?? []) lines.push(`  NEEDS A PERSON — ${reason}: ${isAttentionReason(reason) ? ATTENTION_TEXT[reason] : reason}`);
+  const open = p.attentionOpen ?? true;
+  for (const reason of p.attention ?? []) lines.push(`  ${open ? 'NEEDS A PERSON' : 'flagged'} — ${reason}: ${isAttentionReason(reason) ? ATTENTION_TEXT[reason] : reason}`);
+  const resolution = p.attentionResolution;
+  if (resolution) lines.push(`  resolved by ${resolution.by} at ${shortTime(resolution.at)} UTC: ${resolution.note}${open ? ' — flagged again since: see the timeline' : ''}`);
   const evidence = evidenceText(p.evidence);
   if (evidence) lines.push(`  evidence: ${evidence}`);
   lines.push('', 'Timeline (UTC):');
