@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flagPayout } from '../../src/db/payout-attention.js';
 import { TEST_PHONES } from '../../src/sandbox/index.js';
 import { API_KEYS, type Engine, startEngine } from '../support/engine.js';
 import { payrollCsv, payrollRows } from '../support/payroll.js';
@@ -239,6 +240,15 @@ describe('disburse API commands (real child processes, real stack)', () => {
     const asJson = onlyJson<{ payout: { reference: string }; timeline: unknown[] }>(await disburse(['payout', failedReference, '--json'], env));
     expect(asJson.payout.reference).toBe(failedReference);
     expect((await disburse(['payout', 'nope'], env)).code).toBe(2);
+
+    // A flagged payout resolved by a person: approvers only; a second resolve finds nothing open (exit 1).
+    await flagPayout(engine.db.pool, { reference: failedReference, reason: 'failure_unconfirmed', source: 'retry', detail: { answer: 'pending' } });
+    const note = ['resolve', failedReference, '--note', 'PesaWay support: failed, not paid'];
+    expect((await disburse(note, { ...env, DISBURSE_API_KEY: API_KEYS.victor })).code).toBe(4);
+    const resolved = await disburse(note, { ...env, DISBURSE_API_KEY: API_KEYS.bob });
+    expect(resolved).toMatchObject({ code: 0, stdout: `Resolved the flags on ${failedReference} (failure_unconfirmed) as bob.\n` });
+    expect((await disburse(note, { ...env, DISBURSE_API_KEY: API_KEYS.bob })).code).toBe(1);
+    expect((await disburse(['payout', failedReference], env)).stdout).toContain('resolved by bob at');
   });
 
   it('exit codes: 4 for a role that may not, 2 without a key or for an unknown batch, 3 when the API is unreachable, 1 for a wrong state', async () => {
