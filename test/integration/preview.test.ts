@@ -6,6 +6,11 @@
  * the worker through Temporal. A payroll without an earlier batch has no comparison, a cancelled batch is
  * no baseline, and with no worker the preview still answers 200, saying why the wallet is unknown.
  */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feeFor } from '../../src/domain/fees.js';
 import { formatMinor } from '../../src/domain/money.js';
@@ -61,6 +66,21 @@ interface Answer {
     comparison: Comparison | null;
   };
   comparison?: Comparison | null;
+}
+
+const BIN = fileURLToPath(new URL('../../bin/disburse.js', import.meta.url));
+
+/** The real `disburse` command as a child process (the API runs in this process, so never spawnSync). */
+function disburse(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 const HEADER = 'employee_id,name,phone,amount,reason';
@@ -201,6 +221,40 @@ describe('the preview of a payroll file and its comparison with the previous run
     const c = dry.body.preview!.comparison!;
     expect(c.previousBatchId).toBe('weekly-1');
     expect(c.counts).toEqual({ new_payee: 1, destination_changed: 0, amount_changed: 0, payee_missing: 1 });
+  }, 60_000);
+
+  it('disburse submit --dry-run --payroll prints the wallet and the comparison; status and list show the payroll', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'preview-cli-'));
+    try {
+      const file = join(dir, 'december.csv');
+      await writeFile(file, csv(DECEMBER));
+      const env = { DISBURSE_API_URL: api, DISBURSE_API_KEY: API_KEYS.alice };
+      const dry = await disburse(['submit', file, '--dry-run', '--payroll', 'acme-monthly'], env);
+      expect(dry.stderr).toBe('');
+      expect(dry.code).toBe(0);
+      expect(dry.stdout).toContain(`Dry run of ${file}: nothing was stored.`);
+      expect(dry.stdout).toMatch(/With estimated fees the wallet must hold KES [\d,]+\.\d{2}\n/);
+      expect(dry.stdout).toMatch(/Wallet balance KES [\d,]+\.\d{2}: (short by KES [\d,]+\.\d{2}|enough)/);
+      expect(dry.stdout).toMatch(/Compared with batch acme-2026-12 of payroll "acme-monthly" \(.+ UTC\): 0 new payees, 0 changed destinations, 0 changed amounts, 0 missing payees\./);
+
+      // One payee fewer than the last run: the missing one is placed on the previous batch's line.
+      const nov = join(dir, 'november.csv');
+      await writeFile(nov, csv(DECEMBER.slice(0, 4)));
+      const diff = await disburse(['submit', nov, '--dry-run', '--payroll', 'acme-monthly'], env);
+      expect(diff.stdout).toContain('0 new payees, 0 changed destinations, 0 changed amounts, 1 missing payee.');
+      expect(diff.stdout).toMatch(/previous batch, line 6: Employee E006 was paid KES 4,000\.00 last time .*\(payee_missing\)/);
+
+      const bad = await disburse(['submit', file, '--dry-run', '--payroll', '-nope'], env);
+      expect(bad.code).toBe(2);
+
+      const status = await disburse(['status', 'acme-2026-12'], env);
+      expect(status.stdout).toContain('Payroll "acme-monthly"');
+      const list = await disburse(['list', '--payroll', 'acme-monthly'], env);
+      expect(list.stdout).toMatch(/acme-2026-12[\s\S]*acme-2026-11/);
+      expect(list.stdout).not.toContain('weekly-1');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('with no worker to ask, the preview still answers 200 and says why the wallet is unknown', async () => {
