@@ -159,7 +159,7 @@ export const batchIdParam = {
 } as const;
 
 /** The operations on one batch; with `actions`, the ones that change it too. */
-const BATCH_READS = ['getBatch', 'listBatchPayouts', 'getBatchReport', 'getBatchErrors'] as const;
+const BATCH_READS = ['getBatch', 'listBatchPayouts', 'getBatchReport', 'getBatchErrors', 'getBatchComparison'] as const;
 export const BATCH_ACTIONS = ['approveBatch', 'pauseBatch', 'resumeBatch', 'cancelBatch', 'reportFundsAdded', 'retryFailedPayouts'] as const;
 
 /**
