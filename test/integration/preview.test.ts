@@ -180,6 +180,10 @@ describe('the preview of a payroll file and its comparison with the previous run
     expect(page.status).toBe(200);
     expect(page.body).toMatchObject({ batchId: 'acme-2026-12', payroll: 'acme-monthly' });
     expect(page.body.comparison.findings).toEqual(sent.body.comparison!.findings);
+    // Resubmitting it (same file, id and label) returns the existing batch, with its comparison again.
+    const again = await post(csv(DECEMBER), '?payroll=acme-monthly&batchId=acme-2026-12');
+    expect(again.status).toBe(200);
+    expect(again.body.comparison!.findings).toEqual(sent.body.comparison!.findings);
     // Month one is still compared with nothing before it.
     const first = await http<{ comparison: Comparison | null }>('GET', `${api}/v1/batches/acme-2026-11/comparison`, { key: API_KEYS.victor });
     expect(first.body.comparison).toBeNull();
