@@ -6,10 +6,12 @@ import { checkCsrf, resolveSession, sessionIdFrom } from './session-auth.js';
 import { callbackReceiver } from './callbacks.js';
 import type { ApiDeps } from './deps.js';
 import { finishDocument } from './openapi-document.js';
+import { comparisonSchema, previewSchema } from './preview-schemas.js';
 import { installProblemHandler } from './problem.js';
 import { actionRoutes } from './routes/actions.js';
 import { attentionRoutes } from './routes/attention.js';
 import { batchRoutes } from './routes/batches.js';
+import { comparisonRoutes } from './routes/comparison.js';
 import { healthRoutes } from './routes/health.js';
 import { payoutRoutes } from './routes/payouts.js';
 import { sessionRoutes } from './routes/session.js';
@@ -56,6 +58,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   installProblemHandler(app);
 
   for (const schema of [problemSchema, progressSchema, batchSchema, reportSchema, payoutSchema, payoutRecordSchema, timelineEntrySchema]) app.addSchema(schema);
+  for (const schema of [comparisonSchema, previewSchema]) app.addSchema(schema);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -83,6 +86,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes(deps));
   await app.register(batchRoutes(deps));
+  await app.register(comparisonRoutes(deps));
   await app.register(actionRoutes(deps));
   await app.register(payoutRoutes(deps));
   await app.register(attentionRoutes(deps));

@@ -66,6 +66,7 @@ export const batchSchema = {
     submittedBy: { type: ['string', 'null'] },
     approvalRequired: { type: 'boolean' },
     allowDuplicateFile: { type: 'boolean', description: 'submitted although its file was already another batch, on the submitter\'s explicit word' },
+    payroll: { type: ['string', 'null'], description: 'the payroll this batch is a run of (`payroll` at submission), e.g. acme-monthly; null for none' },
     approvedBy: { type: ['string', 'null'] },
     createdAt: { type: 'string', format: 'date-time' },
     finishedAt: { type: ['string', 'null'] },
@@ -164,7 +165,7 @@ export const batchIdParam = {
 } as const;
 
 /** The operations on one batch; with `actions`, the ones that change it too. */
-const BATCH_READS = ['getBatch', 'listBatchPayouts', 'getBatchReport', 'getBatchErrors'] as const;
+const BATCH_READS = ['getBatch', 'listBatchPayouts', 'getBatchReport', 'getBatchErrors', 'getBatchComparison'] as const;
 export const BATCH_ACTIONS = ['approveBatch', 'pauseBatch', 'resumeBatch', 'cancelBatch', 'reportFundsAdded', 'retryFailedPayouts'] as const;
 
 /**

@@ -72,6 +72,7 @@ export function batchView(b: Batch, base: { temporalUiUrl: string | undefined; n
     submittedBy: b.submittedBy,
     approvalRequired: b.approvalRequired,
     allowDuplicateFile: b.allowDuplicateFile,
+    payroll: b.payroll,
     approvedBy: b.approvedBy,
     createdAt: b.createdAt.toISOString(),
     finishedAt: b.finishedAt?.toISOString() ?? null,

@@ -26,6 +26,8 @@ export interface Batch {
   approvalRequired: boolean;
   /** Submitted although its file was already another batch, on the submitter's explicit word. */
   allowDuplicateFile: boolean;
+  /** The payroll this batch is a run of ("acme-monthly"), for comparing with its previous run; null for none. */
+  payroll: string | null;
   approvedBy: string | null;
   approvedAt: Date | null;
   createdAt: Date;
@@ -49,6 +51,7 @@ interface BatchRow {
   submitted_by: string | null;
   approval_required: boolean;
   allow_duplicate_file: boolean;
+  payroll: string | null;
   approved_by: string | null;
   approved_at: Date | null;
   created_at: Date;
@@ -72,6 +75,7 @@ const toBatch = (r: BatchRow): Batch => ({
   submittedBy: r.submitted_by,
   approvalRequired: r.approval_required,
   allowDuplicateFile: r.allow_duplicate_file,
+  payroll: r.payroll,
   approvedBy: r.approved_by,
   approvedAt: r.approved_at,
   createdAt: r.created_at,
@@ -80,7 +84,7 @@ const toBatch = (r: BatchRow): Batch => ({
 });
 
 const BATCH_COLUMNS = `id, status, policy, file_name, file_sha256, file_size, row_count, valid_count, invalid_count, warning_count,
-  total_minor, fee_estimate_minor, submitted_by, approval_required, allow_duplicate_file, approved_by, approved_at, created_at, updated_at, finished_at`;
+  total_minor, fee_estimate_minor, submitted_by, approval_required, allow_duplicate_file, payroll, approved_by, approved_at, created_at, updated_at, finished_at`;
 
 export async function getBatch(db: Queryable, id: string): Promise<Batch | undefined> {
   const { rows } = await db.query<BatchRow>(`SELECT ${BATCH_COLUMNS} FROM batches WHERE id = $1`, [id]);
@@ -94,6 +98,7 @@ export interface NewBatch {
   submittedBy: string | null;
   approvalRequired: boolean;
   allowDuplicateFile: boolean;
+  payroll: string | null;
 }
 
 /** What is only known once the whole file has been read. */
@@ -120,9 +125,9 @@ const PENDING_SHA256 = '0'.repeat(64);
 export async function insertPendingBatch(db: Queryable, batch: NewBatch): Promise<void> {
   await db.query(
     `INSERT INTO batches (id, status, policy, file_name, file_sha256, file_size, row_count, valid_count, invalid_count,
-       warning_count, total_minor, fee_estimate_minor, submitted_by, approval_required, allow_duplicate_file)
-     VALUES ($1, 'CREATED', $2, $3, $4, 0, 0, 0, 0, 0, 0, 0, $5, $6, $7)`,
-    [batch.id, batch.policy, batch.fileName, PENDING_SHA256, batch.submittedBy, batch.approvalRequired, batch.allowDuplicateFile],
+       warning_count, total_minor, fee_estimate_minor, submitted_by, approval_required, allow_duplicate_file, payroll)
+     VALUES ($1, 'CREATED', $2, $3, $4, 0, 0, 0, 0, 0, 0, 0, $5, $6, $7, $8)`,
+    [batch.id, batch.policy, batch.fileName, PENDING_SHA256, batch.submittedBy, batch.approvalRequired, batch.allowDuplicateFile, batch.payroll],
   );
 }
 

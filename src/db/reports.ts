@@ -10,11 +10,12 @@ type Queryable = pg.Pool | pg.PoolClient;
 
 export { getBatch };
 
-/** Batches newest first, optionally by status; `before` is the last id of the previous page (keyset paging). */
-export async function listBatches(db: Queryable, q: { status?: BatchStatus | undefined; limit: number; before?: string | undefined }): Promise<Batch[]> {
+/** Batches newest first, optionally by status and payroll label; `before` is the last id of the previous page (keyset paging). */
+export async function listBatches(db: Queryable, q: { status?: BatchStatus | undefined; payroll?: string | undefined; limit: number; before?: string | undefined }): Promise<Batch[]> {
   const params: unknown[] = [q.limit];
   const where: string[] = [];
   if (q.status) where.push(`status = $${params.push(q.status)}`);
+  if (q.payroll !== undefined) where.push(`payroll = $${params.push(q.payroll)}`);
   if (q.before) where.push(`(created_at, id) < (SELECT created_at, id FROM batches WHERE id = $${params.push(q.before)})`);
   const { rows } = await db.query<{ id: string }>(
     `SELECT id FROM batches ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT $1`,

@@ -6,6 +6,7 @@ import { recordEvent } from '../db/batch-runs.js';
 import type { Pool } from '../db/pool.js';
 import { formatKes } from '../domain/money.js';
 import { assertBatchId, defaultBatchId } from '../payroll/batch-id.js';
+import { assertPayrollLabel } from '../payroll/payroll-label.js';
 import { BatchWriter } from './batch-writer.js';
 import { digestInput, spoolInput, type FileDigest } from '../payroll/file-hash.js';
 import type { PayrollInput } from '../payroll/input.js';
@@ -21,6 +22,8 @@ export interface IngestOptions extends ValidateOptions {
   approvalRequired?: boolean;
   /** Store the file as a new batch even though its content is already another batch (recorded on the batch). */
   allowDuplicateFile?: boolean;
+  /** The payroll this file is a run of ("acme-monthly"): its previous batch is the baseline of comparisons. */
+  payroll?: string | undefined;
   /** Payouts per INSERT statement (default 1000). */
   rowsPerInsert?: number;
   log?: Logger;
@@ -43,9 +46,9 @@ export type IngestResult =
 
 /** An option of a resubmission that the batch already stored under that id has otherwise. */
 export interface OptionDifference {
-  option: 'policy' | 'approvalRequired' | 'allowDuplicateFile';
-  requested: string | boolean;
-  existing: string | boolean;
+  option: 'policy' | 'approvalRequired' | 'allowDuplicateFile' | 'payroll';
+  requested: string | boolean | null;
+  existing: string | boolean | null;
 }
 
 export class IngestError extends AppError {}
@@ -60,6 +63,7 @@ const UNIQUE_VIOLATION = '23505';
  * conflict). Nothing already stored is ever changed.
  */
 export async function ingestPayroll(pool: Pool, input: PayrollInput, options: IngestOptions = {}): Promise<IngestResult> {
+  if (options.payroll !== undefined) assertPayrollLabel(options.payroll);
   if (options.batchId !== undefined) return ingestAs(pool, assertBatchId(options.batchId), () => input, options);
   // The id comes from the file's hash, needed before the first row can be stored: spool, then read again.
   // The file-level checks run while spooling, so an unreadable file (a huge field, the wrong encoding)
@@ -104,6 +108,7 @@ async function ingestAs(pool: Pool, batchId: string, open: () => PayrollInput, o
       submittedBy: options.submittedBy ?? null,
       approvalRequired: options.approvalRequired ?? false,
       allowDuplicateFile: options.allowDuplicateFile ?? false,
+      payroll: options.payroll ?? null,
     });
     const writer = new BatchWriter(client, batchId, options.rowsPerInsert);
     const report = await validatePayroll(open(), options, writer);
@@ -163,17 +168,20 @@ async function ingestAs(pool: Pool, batchId: string, open: () => PayrollInput, o
 }
 
 function optionDifferences(existing: Batch, o: IngestOptions): OptionDifference[] {
-  const asked: Array<[OptionDifference['option'], string | boolean, string | boolean]> = [
+  const asked: Array<[OptionDifference['option'], string | boolean | null, string | boolean | null]> = [
     ['policy', o.policy ?? 'strict', existing.policy],
     ['approvalRequired', o.approvalRequired ?? false, existing.approvalRequired],
     ['allowDuplicateFile', o.allowDuplicateFile ?? false, existing.allowDuplicateFile],
+    // The label decides which run later files of the payroll are compared with: a batch silently kept under
+    // another payroll (or none) than the caller names would make those comparisons wrong, so it differs too.
+    ['payroll', o.payroll ?? null, existing.payroll],
   ];
   return asked.filter(([, requested, had]) => requested !== had).map(([option, requested, had]) => ({ option, requested, existing: had }));
 }
 
 /** The existing batch's options, for a person: `policy strict, approval required: no`. */
 export function batchOptionsText(b: Batch): string {
-  return `policy ${b.policy}, approval required: ${b.approvalRequired ? 'yes' : 'no'}${b.allowDuplicateFile ? ', duplicate file allowed' : ''}`;
+  return `policy ${b.policy}, approval required: ${b.approvalRequired ? 'yes' : 'no'}${b.allowDuplicateFile ? ', duplicate file allowed' : ''}${b.payroll === null ? '' : `, payroll "${b.payroll}"`}`;
 }
 
 function duplicateMessage(twin: Batch): string {

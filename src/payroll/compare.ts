@@ -243,7 +243,7 @@ export function comparePayrolls(previous: readonly Row[], current: readonly Row[
 }
 
 /** `3 new payees, 1 changed destination, 2 changed amounts, 1 missing payee` */
-export function comparisonHeadline(c: PayrollComparison): string {
+export function comparisonHeadline(c: Pick<PayrollComparison, 'counts'>): string {
   const n = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
   return [
     n(c.counts.new_payee, 'new payee', 'new payees'),

@@ -10,6 +10,8 @@ export const workflowIds = {
   shard: (batchId: string, n: number): string => `batch/${batchId}/${n}`,
   /** The long-lived delivery of one webhook endpoint's events. */
   webhook: (endpointId: string): string => `webhooks/${endpointId}`,
+  /** One look-up of the wallet's balance (the API's preview); `nonce` keeps look-ups apart. */
+  walletBalance: (nonce: string): string => `wallet-balance/${nonce}`,
 };
 
 // Batch workflow: asked by operators and other systems.

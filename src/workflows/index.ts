@@ -2,3 +2,4 @@
 export { batchWorkflow } from './batch.js';
 export { shardWorkflow } from './shard.js';
 export { webhookDeliveryWorkflow } from './webhook.js';
+export { walletBalanceWorkflow } from './wallet.js';

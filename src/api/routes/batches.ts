@@ -10,9 +10,11 @@ import { listBatches } from '../../db/reports.js';
 import { BATCH_STATUSES, type BatchStatus } from '../../domain/batch-status.js';
 import { type OptionDifference, batchOptionsText, ingestPayroll } from '../../ingest/ingest.js';
 import { type Policy, reportJson } from '../../payroll/report.js';
-import { validatePayroll } from '../../payroll/validate-file.js';
+import { PAYROLL_LABEL_PATTERN } from '../../payroll/payroll-label.js';
 import { ANY_ROLE, requireRole, type Principal } from '../auth.js';
 import { byteLimit, discardRest, fileTooLarge } from '../byte-limit.js';
+import { previewPayroll, submittedComparison } from '../preview.js';
+import { comparisonMembers } from '../preview-schemas.js';
 import type { ApiDeps } from '../deps.js';
 import { Problem, problems } from '../problem.js';
 import { batchProgress } from '../progress.js';
@@ -27,6 +29,7 @@ interface SubmitQuery {
   acknowledgeWarnings?: boolean;
   allowDuplicateFile?: boolean;
   fileName?: string;
+  payroll?: string;
 }
 
 /** Body types read as a raw CSV stream (besides `multipart/form-data`). */
@@ -38,6 +41,14 @@ const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u001f\\u007f]*$';
 /** A file name as a browser or client sent it, cleaned like any free text of the payroll. */
 const cleanFileName = (name: string | undefined): string | undefined => (name === undefined ? undefined : cleanText(name).slice(0, 200) || undefined);
 
+/** A payroll label: the runs of one payroll share it, and a file is compared with the previous run of its label. */
+const payrollParam = {
+  type: 'string',
+  pattern: PAYROLL_LABEL_PATTERN.source,
+  description: 'the payroll this file is a run of (e.g. acme-monthly), compared exactly: the dry run compares the file with the newest batch of this payroll (cancelled ones skipped), and the batch keeps it',
+  examples: ['acme-monthly'],
+} as const;
+
 const submitQuery = {
   type: 'object',
   properties: {
@@ -48,6 +59,7 @@ const submitQuery = {
     acknowledgeWarnings: { type: 'boolean', default: false },
     allowDuplicateFile: { type: 'boolean', default: false, description: 'store this file as a new batch even though its content is already a batch (recorded on the batch); otherwise 409 duplicate_file' },
     fileName: { type: 'string', maxLength: 200, pattern: NO_CONTROL_CHARACTERS },
+    payroll: payrollParam,
   },
 } as const;
 
@@ -119,7 +131,7 @@ function optionsDiffer(batch: Batch, differences: readonly OptionDifference[]): 
     'Batch exists with other options',
     `This file is already batch "${batch.id}" with ${batchOptionsText(batch)}; this request asked for ${asked}, which was not applied. ` +
       'Nothing was changed. To pay the file with other options, cancel that batch first (if it has not paid) and submit under a new batch id with allowDuplicateFile=true.',
-    { batchId: batch.id, existingOptions: { policy: batch.policy, approvalRequired: batch.approvalRequired, allowDuplicateFile: batch.allowDuplicateFile } },
+    { batchId: batch.id, existingOptions: { policy: batch.policy, approvalRequired: batch.approvalRequired, allowDuplicateFile: batch.allowDuplicateFile, payroll: batch.payroll } },
   );
 }
 
@@ -154,8 +166,8 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
       const options = { policy, acknowledgeWarnings: q.acknowledgeWarnings ?? false, limits: deps.limits };
 
       if (q.dryRun) {
-        const report = await validatePayroll(input, options);
-        return reply.code(200).send({ dryRun: true, created: false, report: { accepted: report.accepted, refusal: report.refusal, ...reportJson(report) } });
+        const { report, preview } = await previewPayroll({ pool, temporal, taskQueues: settings.taskQueues }, input, options, q.payroll);
+        return reply.code(200).send({ dryRun: true, created: false, report: { accepted: report.accepted, refusal: report.refusal, ...reportJson(report) }, preview });
       }
       const batchId = q.batchId ?? idempotentId(request.headers['idempotency-key'] as string | undefined);
       const result = await ingestPayroll(pool, input, {
@@ -165,6 +177,7 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
         submittedBy: who.user,
         approvalRequired: q.approvalRequired ?? false,
         allowDuplicateFile: q.allowDuplicateFile ?? false,
+        payroll: q.payroll,
         log: deps.log,
       });
       switch (result.kind) {
@@ -180,7 +193,7 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
           if (result.differences.length > 0) throw optionsDiffer(result.batch, result.differences);
           // Also heals a submission whose workflow start was lost: starting an existing batch is a no-op.
           await startBatch(temporal, result.batch.id, settings, batchSummaryLine(result.batch));
-          return reply.code(200).send({ created: false, batch: batchView(result.batch, viewBase) });
+          return reply.code(200).send({ created: false, batch: batchView(result.batch, viewBase), ...(await submittedComparison(pool, result.batch, request.log)) });
         }
         case 'created': {
           await startBatch(temporal, result.batch.id, settings, batchSummaryLine(result.batch));
@@ -188,7 +201,12 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
           return reply
             .code(201)
             .header('location', `/v1/batches/${encodeURIComponent(result.batch.id)}`)
-            .send({ created: true, batch: batchView(result.batch, viewBase), report: { accepted: true, refusal: null, ...reportJson(result.report) } });
+            .send({
+              created: true,
+              batch: batchView(result.batch, viewBase),
+              report: { accepted: true, refusal: null, ...reportJson(result.report) },
+              ...(await submittedComparison(pool, result.batch, request.log)),
+            });
         }
       }
     }
@@ -202,21 +220,30 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
           description:
             'Body: the CSV as `text/csv`, or `multipart/form-data` with a `file` part. Validates, stores and starts the batch. ' +
             'Resubmitting the same file (or the same Idempotency-Key) with the same options returns the existing batch (200); with other options, 409 `options_differ` naming the existing options. ' +
-            'A file whose content is already another batch is refused with 409 `duplicate_file` naming it, whatever the key or batch id, unless `allowDuplicateFile=true`.',
+            'A file whose content is already another batch is refused with 409 `duplicate_file` naming it, whatever the key or batch id, unless `allowDuplicateFile=true`. ' +
+            'With `dryRun=true` nothing is stored and the answer carries a `preview`: totals with estimated fees, the wallet\'s balance and shortfall, and with `payroll` the comparison with that payroll\'s previous batch. ' +
+            'A stored batch\'s answer carries its `comparison` with the previous batch of its payroll.',
           tags: ['batches'],
           querystring: submitQuery,
           headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', maxLength: 200, description: 'a retried upload with the same key returns the same batch' } } },
           response: {
             200: {
-              description: 'The batch already existed (same file, batch id or Idempotency-Key), or the dry run\'s report',
+              description: 'The batch already existed (same file, batch id or Idempotency-Key), or the dry run\'s report and preview',
               type: 'object',
-              properties: { created: { type: 'boolean' }, dryRun: { type: 'boolean' }, batch: { $ref: 'Batch#' }, report: { $ref: 'ValidationReport#' } },
+              properties: {
+                created: { type: 'boolean' },
+                dryRun: { type: 'boolean' },
+                batch: { $ref: 'Batch#' },
+                report: { $ref: 'ValidationReport#' },
+                preview: { $ref: 'Preview#' },
+                ...comparisonMembers,
+              },
             },
             201: {
               description: 'The batch was stored and started',
               type: 'object',
               headers: { location: { type: 'string', description: 'the new batch: /v1/batches/{id}' } },
-              properties: { created: { type: 'boolean' }, batch: { $ref: 'Batch#' }, report: { $ref: 'ValidationReport#' } },
+              properties: { created: { type: 'boolean' }, batch: { $ref: 'Batch#' }, report: { $ref: 'ValidationReport#' }, ...comparisonMembers },
             },
             ...problemResponses([400, 401, 403, 409, 413, 415, 422, 500], {
               400: 'No file in the body, an unreadable or incomplete upload, or a parameter or header that breaks its schema',
@@ -252,7 +279,7 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
       },
     );
 
-    app.get<{ Querystring: { status?: BatchStatus; limit?: number; cursor?: string } }>(
+    app.get<{ Querystring: { status?: BatchStatus; payroll?: string; limit?: number; cursor?: string } }>(
       '/v1/batches',
       {
         schema: {
@@ -263,6 +290,7 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
             type: 'object',
             properties: {
               status: { type: 'string', enum: [...BATCH_STATUSES] },
+              payroll: { ...payrollParam, description: 'only the batches of this payroll' },
               limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
               cursor: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description: 'nextCursor of the previous page' },
             },
@@ -277,7 +305,7 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
       async (request) => {
         requireRole(request, ANY_ROLE);
         const limit = request.query.limit ?? 50;
-        const batches = await listBatches(pool, { status: request.query.status, limit, before: request.query.cursor });
+        const batches = await listBatches(pool, { status: request.query.status, payroll: request.query.payroll, limit, before: request.query.cursor });
         return { items: batches.map((b) => batchView(b, viewBase)), nextCursor: batches.length === limit ? batches.at(-1)!.id : null };
       },
     );

@@ -1,6 +1,7 @@
 /** The options every API command shares, and the client they configure. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { readOptionalString } from '../../common/env.js';
+import { PAYROLL_LABEL_PATTERN } from '../../payroll/payroll-label.js';
 import { ApiClient } from './api-client.js';
 import { UsageError, type CliContext } from './context.js';
 
@@ -59,6 +60,11 @@ const BATCH_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export function parseBatchId(raw: string): string {
   if (!BATCH_ID.test(raw)) throw new InvalidArgumentError('a batch id is 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit.');
+  return raw;
+}
+
+export function parsePayrollLabel(raw: string): string {
+  if (!PAYROLL_LABEL_PATTERN.test(raw)) throw new InvalidArgumentError('a payroll label is 1-64 letters, digits, spaces, ".", "_" or "-", starting with a letter or digit (e.g. acme-monthly).');
   return raw;
 }
 

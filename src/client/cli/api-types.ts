@@ -40,6 +40,8 @@ export interface Batch {
   submittedBy: string | null;
   approvalRequired: boolean;
   allowDuplicateFile: boolean;
+  /** The payroll the batch is a run of (absent from APIs older than the label). */
+  payroll?: string | null;
   approvedBy: string | null;
   createdAt: string;
   finishedAt: string | null;
@@ -67,12 +69,61 @@ export interface ValidationReport {
   warningsList: Finding[];
 }
 
-/** `POST /v1/batches`: 201 created, 200 existing (no report) or dry run (no batch). */
+export type ComparisonKind = 'new_payee' | 'destination_changed' | 'amount_changed' | 'payee_missing';
+
+/** One comparison finding (src/api/comparison.ts): `row`/`line` are this file's, `previous…` the previous batch's. */
+export interface ComparisonFinding {
+  kind: ComparisonKind;
+  row: number | null;
+  line: number | null;
+  previousRow: number | null;
+  previousLine: number | null;
+  employeeId: string | null;
+  destination: string | null;
+  previousDestination: string | null;
+  amount: string | null;
+  previousAmount: string | null;
+  relativeChange: number | null;
+  message: string;
+}
+
+/** A file or batch against the previous batch of its payroll. */
+export interface Comparison {
+  previousBatchId: string;
+  previousCreatedAt: string;
+  counts: Record<ComparisonKind, number>;
+  matched: number;
+  previous: { count: number; totalAmount: string };
+  current: { count: number; totalAmount: string };
+  findings: ComparisonFinding[];
+  findingsTruncated: boolean;
+}
+
+/** A dry run's preview: nothing was stored. */
+export interface Preview {
+  rows: number;
+  valid: number;
+  invalid: number;
+  warnings: number;
+  totalAmount: string;
+  estimatedFees: string;
+  totalWithFees: string;
+  wallet: { balance: string; shortfall: string } | null;
+  walletUnavailable?: string;
+  issuesTruncated: boolean;
+  comparison: Comparison | null;
+}
+
+/** `POST /v1/batches`: 201 created, 200 existing (no report) or dry run (no batch, a preview). */
 export interface SubmitResult {
   created: boolean;
   dryRun?: boolean;
   batch?: Batch;
   report?: ValidationReport;
+  preview?: Preview;
+  /** A stored batch against the previous batch of its payroll. */
+  comparison?: Comparison | null;
+  comparisonUnavailable?: string;
 }
 
 export interface BatchPage {

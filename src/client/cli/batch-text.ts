@@ -86,6 +86,7 @@ export function batchSummary(batch: Batch): string[] {
   const lines = [`Batch ${batch.id}: ${batch.status}`];
   const file = batch.fileName ?? 'uploaded file';
   lines.push(`  ${file}: ${plural(batch.rows, 'row')} (${batch.valid} valid, ${batch.invalid} invalid, ${plural(batch.warnings, 'warning')}), policy ${batch.policy}`);
+  if (batch.payroll) lines.push(`  Payroll "${batch.payroll}": disburse list --payroll "${batch.payroll}" shows its runs`);
   lines.push(`  Total ${kes(batch.totalAmount)} (estimated fees ${kes(batch.feeEstimate)})`);
   const approval = batch.approvedBy !== null ? `; approved by ${batch.approvedBy}` : batch.status === 'AWAITING_APPROVAL' ? '; needs approval' : '';
   lines.push(`  Submitted by ${batch.submittedBy ?? 'unknown'} at ${shortTime(batch.createdAt)} UTC${approval}${batch.allowDuplicateFile ? '; its file was already another batch (submitted with --allow-duplicate-file)' : ''}`);

@@ -5,7 +5,7 @@ import { Option, type Command } from 'commander';
 import { POLICIES, type Policy } from '../../../payroll/report.js';
 import type { ApiClient } from '../api-client.js';
 import { ApiError } from '../api-errors.js';
-import { apiClient, intParser, parseBatchId, withApiOptions, type ApiFlags } from '../api-options.js';
+import { apiClient, intParser, parseBatchId, parsePayrollLabel, withApiOptions, type ApiFlags } from '../api-options.js';
 import type { Batch, SubmitResult, ValidationReport } from '../api-types.js';
 import { EXIT, UsageError, type CliContext } from '../context.js';
 import { CliError } from '../errors.js';
@@ -21,6 +21,7 @@ interface SubmitFlags extends ApiFlags {
   approvalRequired?: boolean;
   acknowledgeWarnings?: boolean;
   allowDuplicateFile?: boolean;
+  payroll?: string;
   dryRun?: boolean;
   idempotencyKey?: string;
   watch?: boolean;
@@ -43,7 +44,8 @@ export function register(program: Command, cli: CliContext): void {
     .option('--approval-required', 'hold the batch until another user with the approver role approves it')
     .option('--acknowledge-warnings', 'accept the file despite warnings (e.g. the same phone and amount twice)')
     .option('--allow-duplicate-file', 'pay this file as a new batch although its content is already a batch (recorded on the batch)')
-    .option('--dry-run', 'validate on the server only; nothing is stored or paid')
+    .option('--payroll <label>', 'the payroll this file is a run of (e.g. acme-monthly): the batch keeps it, and the file is compared with the previous batch of this payroll', parsePayrollLabel)
+    .option('--dry-run', 'preview on the server only: counts, fees, the wallet\'s balance and shortfall, and with --payroll the comparison; nothing is stored or paid')
     .option('--idempotency-key <key>', 'a key of your own: submitting again with it returns the same batch')
     .option('--watch', 'then watch the batch to its end (exit code as for `disburse watch`)')
     .option('--interval <ms>', 'with --watch: how often to look, in milliseconds', intParser(200, 3_600_000), DEFAULT_INTERVAL_MS)
@@ -58,7 +60,8 @@ content is already a batch is refused (exit 1, naming that batch), whatever --ba
 
 Examples:
   disburse submit november.csv --batch-id payroll-2026-11 --watch
-  disburse submit november.csv --dry-run
+  disburse submit november.csv --dry-run --payroll acme-monthly   # fees, wallet, and what changed since last month
+  disburse submit november.csv --payroll acme-monthly --batch-id acme-2026-11
   disburse submit november.csv --policy skip-invalid --approval-required
   export-payroll | disburse submit - --idempotency-key payroll-2026-11 --json`,
     );
@@ -97,6 +100,7 @@ async function submitCommand(file: string, flags: SubmitFlags, cli: CliContext):
         approvalRequired: flags.approvalRequired ? true : undefined,
         acknowledgeWarnings: flags.acknowledgeWarnings ? true : undefined,
         allowDuplicateFile: flags.allowDuplicateFile ? true : undefined,
+        payroll: flags.payroll,
         dryRun: flags.dryRun ? true : undefined,
         fileName: file === '-' ? undefined : basename(file),
       },
@@ -137,7 +141,7 @@ function dryRun(result: SubmitResult, source: string, flags: SubmitFlags, cli: C
   const report = result.report;
   if (!report) throw new CliError(EXIT.failure, 'unexpected_answer', 'The API answered the dry run without a report.', 'Is --api-url (DISBURSE_API_URL) the disbursement API, and is it up to date?');
   if (flags.json) cli.stdout.write(`${JSON.stringify(result)}\n`);
-  else writeLines(cli.stdout, dryRunLines(report, source, flags.maxFindings));
+  else writeLines(cli.stdout, dryRunLines(report, source, flags.maxFindings, result.preview, flags.payroll));
   return report.accepted ? EXIT.ok : EXIT.rejected;
 }
 
