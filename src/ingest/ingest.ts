@@ -21,13 +21,15 @@ export interface IngestOptions extends ValidateOptions {
   approvalRequired?: boolean;
   /** Store the file as a new batch even though its content is already another batch (recorded on the batch). */
   allowDuplicateFile?: boolean;
+  /** Pay at this time: the batch is SCHEDULED until then (checked by the caller: see src/domain/pay-at.ts). */
+  payAt?: Date;
   /** Payouts per INSERT statement (default 1000). */
   rowsPerInsert?: number;
   log?: Logger;
 }
 
 /**
- * `created`: the batch and its payouts are stored (status CREATED, or AWAITING_APPROVAL).
+ * `created`: the batch and its payouts are stored (status CREATED, SCHEDULED with a pay time, or AWAITING_APPROVAL).
  * `existing`: this batch id already holds this very file; nothing changed (a resubmission is a no-op).
  *   `differences`: options this request asked for that the existing batch does not have (not applied).
  * `refused`: the file is not acceptable under its policy; nothing stored; the report says why.
@@ -43,9 +45,10 @@ export type IngestResult =
 
 /** An option of a resubmission that the batch already stored under that id has otherwise. */
 export interface OptionDifference {
-  option: 'policy' | 'approvalRequired' | 'allowDuplicateFile';
-  requested: string | boolean;
-  existing: string | boolean;
+  option: 'policy' | 'approvalRequired' | 'allowDuplicateFile' | 'payAt';
+  /** `payAt` as an ISO string, or null for none. */
+  requested: string | boolean | null;
+  existing: string | boolean | null;
 }
 
 export class IngestError extends AppError {}
@@ -104,6 +107,7 @@ async function ingestAs(pool: Pool, batchId: string, open: () => PayrollInput, o
       submittedBy: options.submittedBy ?? null,
       approvalRequired: options.approvalRequired ?? false,
       allowDuplicateFile: options.allowDuplicateFile ?? false,
+      payAt: options.payAt ?? null,
     });
     const writer = new BatchWriter(client, batchId, options.rowsPerInsert);
     const report = await validatePayroll(open(), options, writer);
@@ -127,7 +131,8 @@ async function ingestAs(pool: Pool, batchId: string, open: () => PayrollInput, o
     }
     await writer.finish();
     await completeBatch(client, batchId, {
-      status: options.approvalRequired ? 'AWAITING_APPROVAL' : 'CREATED',
+      // Scheduled first: an approval can come any time before the pay time, so it is asked for only then.
+      status: options.payAt ? 'SCHEDULED' : options.approvalRequired ? 'AWAITING_APPROVAL' : 'CREATED',
       fileSha256: report.file.sha256!,
       fileSize: report.file.size,
       rowCount: report.rows,
@@ -138,7 +143,7 @@ async function ingestAs(pool: Pool, batchId: string, open: () => PayrollInput, o
       feeEstimateMinor: report.feeEstimateMinor,
     });
     // Ingested straight into AWAITING_APPROVAL: that entry is logged here, with the batch (webhooks carry it).
-    if (options.approvalRequired) await recordEvent(client, { batchId, kind: 'batch.awaiting_approval', actor: options.submittedBy ?? 'ingest', detail: { from: null } });
+    if (options.approvalRequired && !options.payAt) await recordEvent(client, { batchId, kind: 'batch.awaiting_approval', actor: options.submittedBy ?? 'ingest', detail: { from: null } });
     await client.query('COMMIT');
     inTransaction = false;
     const batch = (await getBatch(client, batchId))!;
@@ -163,17 +168,18 @@ async function ingestAs(pool: Pool, batchId: string, open: () => PayrollInput, o
 }
 
 function optionDifferences(existing: Batch, o: IngestOptions): OptionDifference[] {
-  const asked: Array<[OptionDifference['option'], string | boolean, string | boolean]> = [
+  const asked: Array<[OptionDifference['option'], string | boolean | null, string | boolean | null]> = [
     ['policy', o.policy ?? 'strict', existing.policy],
     ['approvalRequired', o.approvalRequired ?? false, existing.approvalRequired],
     ['allowDuplicateFile', o.allowDuplicateFile ?? false, existing.allowDuplicateFile],
+    ['payAt', o.payAt?.toISOString() ?? null, existing.payAt?.toISOString() ?? null],
   ];
   return asked.filter(([, requested, had]) => requested !== had).map(([option, requested, had]) => ({ option, requested, existing: had }));
 }
 
 /** The existing batch's options, for a person: `policy strict, approval required: no`. */
 export function batchOptionsText(b: Batch): string {
-  return `policy ${b.policy}, approval required: ${b.approvalRequired ? 'yes' : 'no'}${b.allowDuplicateFile ? ', duplicate file allowed' : ''}`;
+  return `policy ${b.policy}, approval required: ${b.approvalRequired ? 'yes' : 'no'}${b.payAt ? `, pay at ${b.payAt.toISOString()}` : ''}${b.allowDuplicateFile ? ', duplicate file allowed' : ''}`;
 }
 
 function duplicateMessage(twin: Batch): string {

@@ -14,6 +14,7 @@ import { validatePayroll } from '../../payroll/validate-file.js';
 import { ANY_ROLE, requireRole, type Principal } from '../auth.js';
 import { byteLimit, discardRest, fileTooLarge } from '../byte-limit.js';
 import type { ApiDeps } from '../deps.js';
+import { payAtParam, payAtQuery } from '../pay-at.js';
 import { Problem, problems } from '../problem.js';
 import { batchProgress } from '../progress.js';
 import { batchIdParam, batchLinks, problemResponses } from '../schemas.js';
@@ -27,6 +28,7 @@ interface SubmitQuery {
   acknowledgeWarnings?: boolean;
   allowDuplicateFile?: boolean;
   fileName?: string;
+  payAt?: string;
 }
 
 /** Body types read as a raw CSV stream (besides `multipart/form-data`). */
@@ -48,6 +50,7 @@ const submitQuery = {
     acknowledgeWarnings: { type: 'boolean', default: false },
     allowDuplicateFile: { type: 'boolean', default: false, description: 'store this file as a new batch even though its content is already a batch (recorded on the batch); otherwise 409 duplicate_file' },
     fileName: { type: 'string', maxLength: 200, pattern: NO_CONTROL_CHARACTERS },
+    payAt: payAtQuery,
   },
 } as const;
 
@@ -119,7 +122,7 @@ function optionsDiffer(batch: Batch, differences: readonly OptionDifference[]): 
     'Batch exists with other options',
     `This file is already batch "${batch.id}" with ${batchOptionsText(batch)}; this request asked for ${asked}, which was not applied. ` +
       'Nothing was changed. To pay the file with other options, cancel that batch first (if it has not paid) and submit under a new batch id with allowDuplicateFile=true.',
-    { batchId: batch.id, existingOptions: { policy: batch.policy, approvalRequired: batch.approvalRequired, allowDuplicateFile: batch.allowDuplicateFile } },
+    { batchId: batch.id, existingOptions: { policy: batch.policy, approvalRequired: batch.approvalRequired, allowDuplicateFile: batch.allowDuplicateFile, payAt: batch.payAt?.toISOString() ?? null } },
   );
 }
 
@@ -141,6 +144,7 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
     /** Validates, stores and starts the uploaded payroll: the answer to POST /v1/batches. */
     async function submit(request: FastifyRequest<{ Querystring: SubmitQuery }>, reply: FastifyReply, upload: Upload, who: Principal): Promise<FastifyReply> {
       const q = request.query;
+      const payAt = payAtParam(q.payAt);
       const input = upload.stream.pipe(byteLimit(config.maxUploadBytes));
       // A source that fails or closes before its end (a multipart part the parser gave up on, even before we got
       // it, is already closed without an end) fails the input: the reader gets a 400, never a stream that hangs.
@@ -155,7 +159,7 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
 
       if (q.dryRun) {
         const report = await validatePayroll(input, options);
-        return reply.code(200).send({ dryRun: true, created: false, report: { accepted: report.accepted, refusal: report.refusal, ...reportJson(report) } });
+        return reply.code(200).send({ dryRun: true, created: false, payAt: payAt?.toISOString() ?? null, report: { accepted: report.accepted, refusal: report.refusal, ...reportJson(report) } });
       }
       const batchId = q.batchId ?? idempotentId(request.headers['idempotency-key'] as string | undefined);
       const result = await ingestPayroll(pool, input, {
@@ -165,6 +169,7 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
         submittedBy: who.user,
         approvalRequired: q.approvalRequired ?? false,
         allowDuplicateFile: q.allowDuplicateFile ?? false,
+        ...(payAt ? { payAt } : {}),
         log: deps.log,
       });
       switch (result.kind) {
@@ -202,7 +207,8 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
           description:
             'Body: the CSV as `text/csv`, or `multipart/form-data` with a `file` part. Validates, stores and starts the batch. ' +
             'Resubmitting the same file (or the same Idempotency-Key) with the same options returns the existing batch (200); with other options, 409 `options_differ` naming the existing options. ' +
-            'A file whose content is already another batch is refused with 409 `duplicate_file` naming it, whatever the key or batch id, unless `allowDuplicateFile=true`.',
+            'A file whose content is already another batch is refused with 409 `duplicate_file` naming it, whatever the key or batch id, unless `allowDuplicateFile=true`. ' +
+            'With `payAt` the batch is SCHEDULED until that time, then pays (or, with approvalRequired and no approval yet, waits for one).',
           tags: ['batches'],
           querystring: submitQuery,
           headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', maxLength: 200, description: 'a retried upload with the same key returns the same batch' } } },
@@ -210,7 +216,13 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
             200: {
               description: 'The batch already existed (same file, batch id or Idempotency-Key), or the dry run\'s report',
               type: 'object',
-              properties: { created: { type: 'boolean' }, dryRun: { type: 'boolean' }, batch: { $ref: 'Batch#' }, report: { $ref: 'ValidationReport#' } },
+              properties: {
+                created: { type: 'boolean' },
+                dryRun: { type: 'boolean' },
+                payAt: { type: ['string', 'null'], description: 'dry run: the pay time the batch would have' },
+                batch: { $ref: 'Batch#' },
+                report: { $ref: 'ValidationReport#' },
+              },
             },
             201: {
               description: 'The batch was stored and started',
@@ -219,7 +231,7 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
               properties: { created: { type: 'boolean' }, batch: { $ref: 'Batch#' }, report: { $ref: 'ValidationReport#' } },
             },
             ...problemResponses([400, 401, 403, 409, 413, 415, 422, 500], {
-              400: 'No file in the body, an unreadable or incomplete upload, or a parameter or header that breaks its schema',
+              400: 'No file in the body, an unreadable or incomplete upload, a payAt that is not a future RFC 3339 date-time within 90 days (`pay_at_invalid`), or a parameter or header that breaks its schema',
               403: 'Needs the submitter role',
               409: 'The file is already another batch (`duplicate_file`, naming it: pass allowDuplicateFile=true to pay it again), the batch exists with other options (`options_differ`, naming them), or the batch id is taken by another file (`batch_conflict`)',
               413: 'The file is larger than MAX_UPLOAD_MB',
