@@ -94,7 +94,7 @@ export async function recordApproval(db: Queryable, batchId: string, by: string)
 export type RejectionRecord = 'recorded' | 'self_rejection' | 'decided';
 
 /**
- * Records an approver's rejection once, with `batch.rejected` (the reason as detail) in the same statement.
+ * Records an approver's rejection once, with `batch.rejected` (who and why as detail) in the same statement.
  * `self_rejection`: the rejecter submitted the batch; `decided`: it was approved, or another rejection was
  * recorded first (a repeat of the same one, e.g. a retried activity, counts as recorded).
  */
@@ -108,7 +108,7 @@ export async function recordRejection(db: Queryable, batchId: string, rejection:
        RETURNING b.id
      ),
      logged AS (
-       INSERT INTO events (batch_id, kind, actor, detail) SELECT id, 'batch.rejected', $2, jsonb_build_object('reason', $3::text) FROM moved
+       INSERT INTO events (batch_id, kind, actor, detail) SELECT id, 'batch.rejected', $2, jsonb_build_object('by', $2::text, 'reason', $3::text) FROM moved
      )
      SELECT before.submitted_by, before.approved_by, before.rejected_by, EXISTS (SELECT 1 FROM moved) AS moved FROM before`,
     [batchId, rejection.by, rejection.reason],

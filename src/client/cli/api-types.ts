@@ -19,6 +19,8 @@ export interface BatchProgress {
   available: string | null;
   availableAt: string | null;
   awaitingFundsSince: string | null;
+  /** When a scheduled batch pays (older APIs leave it out). */
+  payAt?: string | null;
   countsAt: string | null;
   shardsRunning: number;
   source: 'workflow' | 'database';
@@ -41,6 +43,10 @@ export interface Batch {
   approvalRequired: boolean;
   allowDuplicateFile: boolean;
   approvedBy: string | null;
+  /** When the batch pays (SCHEDULED until then); null: as soon as it may. */
+  payAt: string | null;
+  /** Set when an approver rejected the batch (it ended CANCELLED, nothing paid). */
+  rejection: { by: string; at: string; reason: string } | null;
   createdAt: string;
   finishedAt: string | null;
   /** Only on `GET /v1/batches/{id}`. */
@@ -71,6 +77,8 @@ export interface ValidationReport {
 export interface SubmitResult {
   created: boolean;
   dryRun?: boolean;
+  /** Dry run: the pay time the batch would have. */
+  payAt?: string | null;
   batch?: Batch;
   report?: ValidationReport;
 }

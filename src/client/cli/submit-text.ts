@@ -22,6 +22,10 @@ function findings(report: ValidationReport | undefined, maxFindings: number, err
 }
 
 function nextStep(batch: Batch, watching: boolean): string[] {
+  if (batch.status === 'SCHEDULED') {
+    const approve = batch.approvalRequired && batch.approvedBy === null ? ` Before then, another user with the approver role runs: disburse approve ${batch.id}` : '';
+    return [`Scheduled: it pays at ${batch.payAt ?? 'its pay time'}; nothing is sent before then.${approve}`, `To stop it: disburse cancel ${batch.id}`];
+  }
   if (batch.approvalRequired && batch.approvedBy === null && (batch.status === 'CREATED' || batch.status === 'AWAITING_APPROVAL')) {
     return [`Next: another user with the approver role runs: disburse approve ${batch.id}`];
   }
@@ -38,9 +42,10 @@ export function submittedLines(result: SubmitResult & { batch: Batch }, source: 
 }
 
 /** A dry run: the verdict and the findings; nothing was stored. */
-export function dryRunLines(report: ValidationReport, source: string, maxFindings: number): string[] {
+export function dryRunLines(report: ValidationReport, source: string, maxFindings: number, payAt?: string | null): string[] {
   const verdict = report.accepted ? '  Acceptable: submit it without --dry-run to pay it.' : `  Refused: ${report.refusal?.message ?? 'not acceptable under its policy'}`;
-  return [`Dry run of ${source}: nothing was stored.`, ...countLines(report), verdict, ...findings(report, maxFindings, 'Errors')];
+  const scheduled = payAt ? [`  It would be SCHEDULED to pay at ${payAt}.`] : [];
+  return [`Dry run of ${source}: nothing was stored.`, ...countLines(report), ...scheduled, verdict, ...findings(report, maxFindings, 'Errors')];
 }
 
 /** A refusal (422): why, the counts, the first findings, and what to do. */
