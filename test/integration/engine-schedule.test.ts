@@ -190,6 +190,7 @@ describe('scheduled batches: pay at a date and time', () => {
     expect(await handle('sched-unapproved').result()).toMatchObject({ status: 'CANCELLED', counts: { cancelled: 3 } });
     expect(await get('sched-unapproved')).toMatchObject({ status: 'CANCELLED', rejection: { by: 'bob', reason: 'Wrong month' } });
     expect(sentFor('sched-unapproved')).toEqual([]);
+    await recordHistories(engine.temporal.client, 'schedule', [workflowIds.batch('sched-unapproved')]);
   });
 
   it('a worker restart while SCHEDULED: the timer is in Temporal, so the batch still pays once the worker is back', async () => {
