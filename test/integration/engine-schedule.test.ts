@@ -77,7 +77,7 @@ describe('scheduled batches: pay at a date and time', () => {
     expect(view).toMatchObject({ status: 'SCHEDULED', progress: { status: 'SCHEDULED', payAt: new Date(payAt).toISOString(), source: 'workflow' } });
     const described = await handle('sched-pay').describe();
     expect(described.typedSearchAttributes.get(BatchStatusKey)).toBe('SCHEDULED');
-    const metadata = (await handle('sched-pay').query('__temporal_workflow_metadata')) as { currentDetails?: string };
+    const metadata = await handle('sched-pay').query<{ currentDetails?: string }>('__temporal_workflow_metadata');
     expect(metadata.currentDetails).toContain('**Scheduled for');
     const listed = await http<{ items: Array<{ id: string }> }>('GET', `${api}/v1/batches?status=SCHEDULED`, { key: API_KEYS.victor });
     expect(listed.body.items.map((b) => b.id)).toContain('sched-pay');
