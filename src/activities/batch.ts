@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Logger } from '../common/log.js';
 import { maskPhone } from '../common/mask.js';
-import { batchRun, finishBatch, recordApproval, recordEvent, setBatchStatus, statusTotals } from '../db/batch-runs.js';
+import { batchRun, finishBatch, recordApproval, recordEvent, recordRejection, setBatchStatus, statusTotals } from '../db/batch-runs.js';
 import type { Pool } from '../db/pool.js';
 import { type RowRange, nextOpenPayouts, planShards } from '../db/payouts.js';
 import { cancelParkedPayouts, cancelPendingPayouts, markUnresolved, prepareRetry } from '../db/payout-transitions.js';
@@ -44,6 +44,7 @@ export function createBatchActivities(deps: BatchActivityDeps) {
         approvalRequired: found.approvalRequired,
         approvedBy: found.approvedBy ?? undefined,
         submittedBy: found.submittedBy ?? undefined,
+        payAt: found.payAt?.toISOString(),
         totals: { counts: totals.counts, amounts: totals.amounts },
         unsentNeedMinor: totals.unsentNeedMinor,
         parkedNeedMinor: totals.parkedNeedMinor,
@@ -61,6 +62,17 @@ export function createBatchActivities(deps: BatchActivityDeps) {
       if (!(await recordApproval(pool, batchId, by))) {
         throw ApplicationFailure.nonRetryable(`${by} submitted batch ${batchId} and cannot approve it`, FAILURE_TYPES.selfApproval);
       }
+    },
+
+    /**
+     * Records an approver's rejection (the batch then ends CANCELLED). Refuses (non-retryable) one by the
+     * submitter; one that comes after the batch was approved or rejected by another is logged and ignored.
+     */
+    async recordRejection(batchId: string, rejection: { by: string; reason: string }): Promise<void> {
+      const result = await recordRejection(pool, batchId, rejection);
+      if (result === 'self_rejection') throw ApplicationFailure.nonRetryable(`${rejection.by} submitted batch ${batchId} and cannot reject it`, FAILURE_TYPES.selfRejection);
+      if (result === 'decided') log.warn({ batchId, by: rejection.by }, 'Rejection not recorded: the batch was already approved or rejected');
+      else log.info({ batchId, by: rejection.by }, 'Batch rejected');
     },
 
     planShards: (batchId: string, shards: number, minPerShard: number): Promise<RowRange[]> => planShards(pool, batchId, shards, minPerShard),

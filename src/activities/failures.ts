@@ -10,6 +10,7 @@ export const FAILURE_TYPES = {
   notFound: 'PayoutNotFound',
   batchNotFound: 'BatchNotFound',
   selfApproval: 'SelfApproval',
+  selfRejection: 'SelfRejection',
 } as const;
 
 type Unsettling = CommonFailure | { kind: 'not-found'; message: string };

@@ -18,7 +18,7 @@ export async function batchProgress(pool: Pool, temporal: Client, batch: Batch):
   const live = !isFinalBatchStatus(batch.status) && batch.status !== 'CREATED' ? await liveProgress(temporal, batch.id) : undefined;
   const [totals, flagged] = await Promise.all([statusTotals(pool, batch.id), flaggedCount(pool, batch.id)]);
   const counted = { counts: countsOf(totals), amounts: amountsOf(totals), countsAt: new Date().toISOString() };
-  if (live) return progressView({ ...live, ...counted }, 'workflow', flagged);
+  if (live) return progressView({ ...live, ...counted, payAt: batch.payAt?.toISOString() }, 'workflow', flagged);
   return progressView(
     {
       batchId: batch.id,
@@ -32,6 +32,7 @@ export async function batchProgress(pool: Pool, temporal: Client, batch: Batch):
       startedAt: batch.createdAt.toISOString(),
       updatedAt: batch.updatedAt.toISOString(),
       awaitingFundsSince: undefined,
+      payAt: batch.payAt?.toISOString(),
       shardsRunning: 0,
       run: 0,
     },

@@ -1,5 +1,6 @@
 /** JSON schemas shared by routes, and the source of the OpenAPI document. */
 import { ATTENTION_REASONS } from '../domain/attention.js';
+import { BATCH_STATUSES } from '../domain/batch-status.js';
 
 export const money = { type: 'string', pattern: '^\\d+\\.\\d{2}$', examples: ['1500.00'] } as const;
 
@@ -40,6 +41,7 @@ export const progressSchema = {
     available: { anyOf: [money, { type: 'null' }], description: "the wallet's available balance when last read (availableAt)" },
     availableAt: { type: ['string', 'null'] },
     awaitingFundsSince: { type: ['string', 'null'] },
+    payAt: { type: ['string', 'null'], description: 'when a scheduled batch pays (SCHEDULED until then)' },
     countsAt: { type: ['string', 'null'], description: 'when the counts were read from the database' },
     shardsRunning: { type: 'integer' },
     flagged: { type: 'integer', description: 'payouts flagged for a person (contradictions, amount mismatches, undeliverable callbacks, unconfirmed failures): GET /v1/payouts?status=flagged' },
@@ -52,7 +54,7 @@ export const batchSchema = {
   type: 'object',
   properties: {
     id: { type: 'string' },
-    status: { type: 'string', enum: ['CREATED', 'AWAITING_APPROVAL', 'RUNNING', 'PAUSED', 'AWAITING_FUNDS', 'CANCELLING', 'COMPLETED', 'CANCELLED'] },
+    status: { type: 'string', enum: [...BATCH_STATUSES] },
     policy: { type: 'string', enum: ['strict', 'skip-invalid'] },
     fileName: { type: ['string', 'null'] },
     fileSha256: { type: 'string' },
@@ -68,6 +70,18 @@ export const batchSchema = {
     allowDuplicateFile: { type: 'boolean', description: 'submitted although its file was already another batch, on the submitter\'s explicit word' },
     payroll: { type: ['string', 'null'], description: 'the payroll this batch is a run of (`payroll` at submission), e.g. acme-monthly; null for none' },
     approvedBy: { type: ['string', 'null'] },
+    payAt: { type: ['string', 'null'], format: 'date-time', description: 'when the batch pays (it is SCHEDULED until then); null: as soon as it may' },
+    rejection: {
+      anyOf: [
+        {
+          type: 'object',
+          properties: { by: { type: 'string' }, at: { type: 'string', format: 'date-time' }, reason: { type: 'string' } },
+          required: ['by', 'at', 'reason'],
+        },
+        { type: 'null' },
+      ],
+      description: 'set when an approver rejected the batch (it ended CANCELLED, nothing paid)',
+    },
     createdAt: { type: 'string', format: 'date-time' },
     finishedAt: { type: ['string', 'null'] },
     progress: { $ref: 'Progress#' },
@@ -166,7 +180,7 @@ export const batchIdParam = {
 
 /** The operations on one batch; with `actions`, the ones that change it too. */
 const BATCH_READS = ['getBatch', 'listBatchPayouts', 'getBatchReport', 'getBatchErrors', 'getBatchComparison'] as const;
-export const BATCH_ACTIONS = ['approveBatch', 'pauseBatch', 'resumeBatch', 'cancelBatch', 'reportFundsAdded', 'retryFailedPayouts'] as const;
+export const BATCH_ACTIONS = ['approveBatch', 'rejectBatch', 'pauseBatch', 'resumeBatch', 'cancelBatch', 'reportFundsAdded', 'retryFailedPayouts'] as const;
 
 /**
  * OpenAPI links from a response naming a batch (`id` at the runtime expression `id`) to what can be done

@@ -17,6 +17,7 @@ export interface ProgressView {
   available: string | null;
   availableAt: string | null;
   awaitingFundsSince: string | null;
+  payAt: string | null;
   countsAt: string | null;
   shardsRunning: number;
   /** Payouts of the batch flagged for a person (any attempt): see `GET /v1/payouts?status=flagged`. */
@@ -42,6 +43,7 @@ export function progressView(p: Progress, source: ProgressView['source'], flagge
     available: p.availableMinor === undefined ? null : formatMinor(p.availableMinor),
     availableAt: p.availableAt ?? null,
     awaitingFundsSince: p.awaitingFundsSince ?? null,
+    payAt: p.payAt ?? null,
     countsAt: p.countsAt ?? null,
     shardsRunning: p.shardsRunning,
     flagged,
@@ -74,6 +76,8 @@ export function batchView(b: Batch, base: { temporalUiUrl: string | undefined; n
     allowDuplicateFile: b.allowDuplicateFile,
     payroll: b.payroll,
     approvedBy: b.approvedBy,
+    payAt: b.payAt?.toISOString() ?? null,
+    rejection: b.rejection ? { by: b.rejection.by, at: b.rejection.at.toISOString(), reason: b.rejection.reason } : null,
     createdAt: b.createdAt.toISOString(),
     finishedAt: b.finishedAt?.toISOString() ?? null,
     ...(progress ? { progress } : {}),

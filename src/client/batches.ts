@@ -12,6 +12,7 @@ import {
   fundsAddedSignal,
   pauseSignal,
   progressQuery,
+  rejectSignal,
   resumeSignal,
   retryFailedSignal,
   workflowIds,
@@ -72,6 +73,11 @@ const SIGNALS = { pause: pauseSignal, resume: resumeSignal, cancel: cancelSignal
 
 export async function signalBatch(client: Client, batchId: string, command: BatchCommand, by: string): Promise<void> {
   await batchHandle(client, batchId).signal(SIGNALS[command], { by });
+}
+
+/** An approver refuses the batch before it pays (`reason`: 1–500 characters): it ends CANCELLED, nothing paid. */
+export async function rejectBatch(client: Client, batchId: string, by: string, reason: string): Promise<void> {
+  await batchHandle(client, batchId).signal(rejectSignal, { by, reason });
 }
 
 /**

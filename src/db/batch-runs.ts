@@ -14,12 +14,14 @@ export interface BatchRunRow {
   approvedBy: string | null;
   submittedBy: string | null;
   totalMinor: MinorUnits;
+  /** When a scheduled batch pays; null: as soon as it may. */
+  payAt: Date | null;
 }
 
 export async function batchRun(db: Queryable, batchId: string): Promise<BatchRunRow | undefined> {
   const { rows } = await db.query<BatchRunRow>(
     `SELECT id AS "batchId", status, approval_required AS "approvalRequired", approved_by AS "approvedBy",
-            submitted_by AS "submittedBy", total_minor AS "totalMinor"
+            submitted_by AS "submittedBy", total_minor AS "totalMinor", pay_at AS "payAt"
        FROM batches WHERE id = $1`,
     [batchId],
   );
@@ -87,6 +89,33 @@ export async function recordApproval(db: Queryable, batchId: string, by: string)
   if (rows.length === 0) return false;
   await db.query(`INSERT INTO events (batch_id, kind, actor) VALUES ($1, 'batch.approved', $2)`, [batchId, by]);
   return true;
+}
+
+export type RejectionRecord = 'recorded' | 'self_rejection' | 'decided';
+
+/**
+ * Records an approver's rejection once, with `batch.rejected` (who and why as detail) in the same statement.
+ * `self_rejection`: the rejecter submitted the batch; `decided`: it was approved, or another rejection was
+ * recorded first (a repeat of the same one, e.g. a retried activity, counts as recorded).
+ */
+export async function recordRejection(db: Queryable, batchId: string, rejection: { by: string; reason: string }): Promise<RejectionRecord> {
+  const { rows } = await db.query<{ submitted_by: string | null; approved_by: string | null; rejected_by: string | null; moved: boolean }>(
+    `WITH before AS (SELECT id, submitted_by, approved_by, rejected_by FROM batches WHERE id = $1 FOR UPDATE),
+     moved AS (
+       UPDATE batches b SET rejected_by = $2, rejected_at = now(), rejection_reason = $3, updated_at = now()
+         FROM before
+        WHERE b.id = before.id AND before.rejected_by IS NULL AND before.approved_by IS NULL AND before.submitted_by IS DISTINCT FROM $2
+       RETURNING b.id
+     ),
+     logged AS (
+       INSERT INTO events (batch_id, kind, actor, detail) SELECT id, 'batch.rejected', $2, jsonb_build_object('by', $2::text, 'reason', $3::text) FROM moved
+     )
+     SELECT before.submitted_by, before.approved_by, before.rejected_by, EXISTS (SELECT 1 FROM moved) AS moved FROM before`,
+    [batchId, rejection.by, rejection.reason],
+  );
+  const r = rows[0];
+  if (!r || r.moved || r.rejected_by === rejection.by) return 'recorded';
+  return r.submitted_by === rejection.by ? 'self_rejection' : 'decided';
 }
 
 export async function recordEvent(db: Queryable, event: { batchId: string; reference?: string; kind: string; actor?: string; detail?: Record<string, unknown> }): Promise<void> {

@@ -30,9 +30,19 @@ export interface Batch {
   payroll: string | null;
   approvedBy: string | null;
   approvedAt: Date | null;
+  /** When a scheduled batch pays (SCHEDULED until then); null: as soon as it may. */
+  payAt: Date | null;
+  /** Set when an approver rejected the batch (it ends CANCELLED, nothing paid). */
+  rejection: BatchRejection | null;
   createdAt: Date;
   updatedAt: Date;
   finishedAt: Date | null;
+}
+
+export interface BatchRejection {
+  by: string;
+  at: Date;
+  reason: string;
 }
 
 interface BatchRow {
@@ -54,6 +64,10 @@ interface BatchRow {
   payroll: string | null;
   approved_by: string | null;
   approved_at: Date | null;
+  pay_at: Date | null;
+  rejected_by: string | null;
+  rejected_at: Date | null;
+  rejection_reason: string | null;
   created_at: Date;
   updated_at: Date;
   finished_at: Date | null;
@@ -78,13 +92,16 @@ const toBatch = (r: BatchRow): Batch => ({
   payroll: r.payroll,
   approvedBy: r.approved_by,
   approvedAt: r.approved_at,
+  payAt: r.pay_at,
+  rejection: r.rejected_by !== null && r.rejected_at !== null ? { by: r.rejected_by, at: r.rejected_at, reason: r.rejection_reason ?? '' } : null,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   finishedAt: r.finished_at,
 });
 
 const BATCH_COLUMNS = `id, status, policy, file_name, file_sha256, file_size, row_count, valid_count, invalid_count, warning_count,
-  total_minor, fee_estimate_minor, submitted_by, approval_required, allow_duplicate_file, payroll, approved_by, approved_at, created_at, updated_at, finished_at`;
+  total_minor, fee_estimate_minor, submitted_by, approval_required, allow_duplicate_file, payroll, approved_by, approved_at,
+  pay_at, rejected_by, rejected_at, rejection_reason, created_at, updated_at, finished_at`;
 
 export async function getBatch(db: Queryable, id: string): Promise<Batch | undefined> {
   const { rows } = await db.query<BatchRow>(`SELECT ${BATCH_COLUMNS} FROM batches WHERE id = $1`, [id]);
@@ -99,6 +116,8 @@ export interface NewBatch {
   approvalRequired: boolean;
   allowDuplicateFile: boolean;
   payroll: string | null;
+  /** Pay at this time (the batch is SCHEDULED until then); null: as soon as it may. */
+  payAt: Date | null;
 }
 
 /** What is only known once the whole file has been read. */
@@ -125,9 +144,9 @@ const PENDING_SHA256 = '0'.repeat(64);
 export async function insertPendingBatch(db: Queryable, batch: NewBatch): Promise<void> {
   await db.query(
     `INSERT INTO batches (id, status, policy, file_name, file_sha256, file_size, row_count, valid_count, invalid_count,
-       warning_count, total_minor, fee_estimate_minor, submitted_by, approval_required, allow_duplicate_file, payroll)
-     VALUES ($1, 'CREATED', $2, $3, $4, 0, 0, 0, 0, 0, 0, 0, $5, $6, $7, $8)`,
-    [batch.id, batch.policy, batch.fileName, PENDING_SHA256, batch.submittedBy, batch.approvalRequired, batch.allowDuplicateFile, batch.payroll],
+       warning_count, total_minor, fee_estimate_minor, submitted_by, approval_required, allow_duplicate_file, payroll, pay_at)
+     VALUES ($1, 'CREATED', $2, $3, $4, 0, 0, 0, 0, 0, 0, 0, $5, $6, $7, $8, $9)`,
+    [batch.id, batch.policy, batch.fileName, PENDING_SHA256, batch.submittedBy, batch.approvalRequired, batch.allowDuplicateFile, batch.payroll, batch.payAt],
   );
 }
 

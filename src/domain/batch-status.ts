@@ -1,10 +1,14 @@
 /**
  * A batch's lifecycle, mirrored in the `BatchStatus` search attribute. A file that fails validation never
- * becomes a batch (its report goes back to the submitter), so there is no "rejected" batch.
+ * becomes a batch (its report goes back to the submitter). A batch an approver rejects ends CANCELLED, its
+ * rejection recorded beside it (who, when, why): rejected is a reason, not a state of its own.
+ * SCHEDULED: submitted with a pay time (`payAt`); it waits durably until then, nothing sent, and can be
+ * approved, rejected or cancelled meanwhile.
  * COMPLETED is final until an operator asks to retry the failed rows, which runs the batch again.
  */
 export const BATCH_STATUSES = [
   'CREATED',
+  'SCHEDULED',
   'AWAITING_APPROVAL',
   'RUNNING',
   'PAUSED',

@@ -5,6 +5,7 @@
 export const WEBHOOK_EVENT_TYPES = [
   'batch.awaiting_approval', // the batch waits for an approver
   'batch.awaiting_funds', // the wallet ran dry: top up (the shortfall is in data)
+  'batch.rejected', // an approver rejected it (who and why in data); batch.cancelled follows, nothing paid
   'batch.completed',
   'batch.cancelled',
   'payout.failed', // PesaWay confirmed the payout failed (nothing paid)

@@ -24,13 +24,15 @@ export interface IngestOptions extends ValidateOptions {
   allowDuplicateFile?: boolean;
   /** The payroll this file is a run of ("acme-monthly"): its previous batch is the baseline of comparisons. */
   payroll?: string | undefined;
+  /** Pay at this time: the batch is SCHEDULED until then (checked by the caller: see src/domain/pay-at.ts). */
+  payAt?: Date;
   /** Payouts per INSERT statement (default 1000). */
   rowsPerInsert?: number;
   log?: Logger;
 }
 
 /**
- * `created`: the batch and its payouts are stored (status CREATED, or AWAITING_APPROVAL).
+ * `created`: the batch and its payouts are stored (status CREATED, SCHEDULED with a pay time, or AWAITING_APPROVAL).
  * `existing`: this batch id already holds this very file; nothing changed (a resubmission is a no-op).
  *   `differences`: options this request asked for that the existing batch does not have (not applied).
  * `refused`: the file is not acceptable under its policy; nothing stored; the report says why.
@@ -46,7 +48,8 @@ export type IngestResult =
 
 /** An option of a resubmission that the batch already stored under that id has otherwise. */
 export interface OptionDifference {
-  option: 'policy' | 'approvalRequired' | 'allowDuplicateFile' | 'payroll';
+  option: 'policy' | 'approvalRequired' | 'allowDuplicateFile' | 'payroll' | 'payAt';
+  /** `payAt` as an ISO string, or null for none. */
   requested: string | boolean | null;
   existing: string | boolean | null;
 }
@@ -109,6 +112,7 @@ async function ingestAs(pool: Pool, batchId: string, open: () => PayrollInput, o
       approvalRequired: options.approvalRequired ?? false,
       allowDuplicateFile: options.allowDuplicateFile ?? false,
       payroll: options.payroll ?? null,
+      payAt: options.payAt ?? null,
     });
     const writer = new BatchWriter(client, batchId, options.rowsPerInsert);
     const report = await validatePayroll(open(), options, writer);
@@ -132,7 +136,8 @@ async function ingestAs(pool: Pool, batchId: string, open: () => PayrollInput, o
     }
     await writer.finish();
     await completeBatch(client, batchId, {
-      status: options.approvalRequired ? 'AWAITING_APPROVAL' : 'CREATED',
+      // Scheduled first: an approval can come any time before the pay time, so it is asked for only then.
+      status: options.payAt ? 'SCHEDULED' : options.approvalRequired ? 'AWAITING_APPROVAL' : 'CREATED',
       fileSha256: report.file.sha256!,
       fileSize: report.file.size,
       rowCount: report.rows,
@@ -143,7 +148,7 @@ async function ingestAs(pool: Pool, batchId: string, open: () => PayrollInput, o
       feeEstimateMinor: report.feeEstimateMinor,
     });
     // Ingested straight into AWAITING_APPROVAL: that entry is logged here, with the batch (webhooks carry it).
-    if (options.approvalRequired) await recordEvent(client, { batchId, kind: 'batch.awaiting_approval', actor: options.submittedBy ?? 'ingest', detail: { from: null } });
+    if (options.approvalRequired && !options.payAt) await recordEvent(client, { batchId, kind: 'batch.awaiting_approval', actor: options.submittedBy ?? 'ingest', detail: { from: null } });
     await client.query('COMMIT');
     inTransaction = false;
     const batch = (await getBatch(client, batchId))!;
@@ -175,13 +180,14 @@ function optionDifferences(existing: Batch, o: IngestOptions): OptionDifference[
     // The label decides which run later files of the payroll are compared with: a batch silently kept under
     // another payroll (or none) than the caller names would make those comparisons wrong, so it differs too.
     ['payroll', o.payroll ?? null, existing.payroll],
+    ['payAt', o.payAt?.toISOString() ?? null, existing.payAt?.toISOString() ?? null],
   ];
   return asked.filter(([, requested, had]) => requested !== had).map(([option, requested, had]) => ({ option, requested, existing: had }));
 }
 
 /** The existing batch's options, for a person: `policy strict, approval required: no`. */
 export function batchOptionsText(b: Batch): string {
-  return `policy ${b.policy}, approval required: ${b.approvalRequired ? 'yes' : 'no'}${b.allowDuplicateFile ? ', duplicate file allowed' : ''}${b.payroll === null ? '' : `, payroll "${b.payroll}"`}`;
+  return `policy ${b.policy}, approval required: ${b.approvalRequired ? 'yes' : 'no'}${b.payAt ? `, pay at ${b.payAt.toISOString()}` : ''}${b.allowDuplicateFile ? ', duplicate file allowed' : ''}${b.payroll === null ? '' : `, payroll "${b.payroll}"`}`;
 }
 
 function duplicateMessage(twin: Batch): string {

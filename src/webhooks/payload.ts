@@ -59,6 +59,12 @@ function batchData(e: WebhookSourceEvent): Record<string, unknown> {
     case 'batch.awaiting_approval':
       data['status'] = 'AWAITING_APPROVAL';
       break;
+    case 'batch.rejected':
+      // Ends CANCELLED, nothing paid (batch.cancelled follows); the reason is the approver's words, phones masked.
+      data['status'] = 'CANCELLED';
+      data['rejectedBy'] = typeof d['by'] === 'string' ? d['by'] : null;
+      data['reason'] = typeof d['reason'] === 'string' ? text(d['reason']) : null;
+      break;
     case 'batch.awaiting_funds':
       data['status'] = 'AWAITING_FUNDS';
       withMoney(data, 'shortfall', d['shortfallMinor']);

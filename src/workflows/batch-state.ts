@@ -26,6 +26,10 @@ export interface BatchState {
   cancelRequested: boolean;
   cancelApplied: boolean;
   approvedBy: string | undefined;
+  /** An approver's refusal before the batch paid (it then ends CANCELLED); set once. */
+  rejection?: { by: string; reason: string; at: string } | undefined;
+  /** When a scheduled batch pays (ISO); set while it waits for that time. */
+  payAt?: string | undefined;
   retryRequested: boolean;
   /** Shards running now (by number); each signals its end. */
   shardsRunning: number[];
@@ -188,6 +192,7 @@ export function toProgress(state: BatchState, now: string): Progress {
     updatedAt: now,
     countsAt: state.countsAt,
     awaitingFundsSince: state.funds.since,
+    payAt: state.payAt,
     shardsRunning: state.shardsRunning.length,
     run: state.run,
   };

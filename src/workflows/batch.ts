@@ -45,6 +45,7 @@ import {
   pauseSignal,
   payoutParkedSignal,
   progressQuery,
+  rejectSignal,
   resumeSignal,
   retryFailedSignal,
   shardControlSignal,
@@ -72,11 +73,20 @@ const RUN_MAX_EVENTS = 8_000;
 const RETRY_GUARD_PATCH = 'confirm-failures-before-retry';
 /** An approval signalled before the first workflow task is recorded too. */
 const EARLY_APPROVAL_PATCH = 'record-early-approval';
+/** A batch with a pay time waits for it, SCHEDULED (issue 13). */
+const PAY_AT_PATCH = 'scheduled-pay-at';
+/** Before the batch pays: the statuses in which an approver may still reject it. */
+const UNDECIDED: readonly BatchStatus[] = ['CREATED', 'SCHEDULED', 'AWAITING_APPROVAL'];
+/** The longest rejection reason PostgreSQL keeps (the API refuses longer ones first). */
+const REASON_MAX = 500;
 
 /**
  * `batch/<batchId>`: pays one ingested payroll.
  *
- *  1. awaitApproval — when the batch needs a second person, wait for one (never its submitter).
+ *  0. awaitPayDay   — with a pay time (`payAt`): SCHEDULED until then, on a durable timer; an approval given
+ *                     meanwhile is recorded at once, a cancel or a rejection ends the batch with nothing sent.
+ *  1. awaitApproval — when the batch needs a second person, wait for one (never its submitter); an approver
+ *                     may reject it instead, and it ends CANCELLED with nothing paid.
  *  2. checkFunds    — compare the wallet with what the batch needs; under `wait`, wait for the money first.
  *  3. payAll        — rounds of shard workflows, each paying a contiguous range of rows with one activity per
  *                     payout, until no payout is left to move; meanwhile: forward pause / resume / cancel to
@@ -112,6 +122,8 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchSummary> {
   const touch = (): void => void (changed = true);
   let toldShards = JSON.stringify(shardControl(state));
   let balanceNextAt = 0;
+  // Known from the first run's snapshot; a run carried over has paid already, so no decision is pending in it.
+  const approvalRequired = snapshot?.approvalRequired ?? false;
 
   setHandler(progressQuery, () => toProgress(state, now()));
   setHandler(pauseSignal, () => void ((state.paused = true), touch()));
@@ -121,7 +133,17 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchSummary> {
   setHandler(retryFailedSignal, () => void ((state.retryRequested = true), touch()));
   setHandler(approveSignal, ({ by }) => {
     // The API refuses self-approval first; the workflow keeps the rule too.
-    if (state.approvedBy === undefined && by !== state.submittedBy) state.approvedBy = by;
+    if (state.approvedBy === undefined && state.rejection === undefined && by !== state.submittedBy) state.approvedBy = by;
+    touch();
+  });
+  setHandler(rejectSignal, ({ by, reason }) => {
+    // The API refuses these first (self-rejection, a batch that needs no approval, one already decided or
+    // paying); the workflow keeps the rules too, so a late or stray signal changes nothing.
+    const undecided = approvalRequired && state.approvedBy === undefined && state.rejection === undefined && UNDECIDED.includes(state.persistedStatus);
+    if (undecided && by !== state.submittedBy) {
+      state.rejection = { by, reason: reason.slice(0, REASON_MAX) || '(no reason given)', at: now() };
+      state.cancelRequested = true;
+    }
     touch();
   });
   setHandler(payoutParkedSignal, ({ releasesSeen }) => {
@@ -137,7 +159,11 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchSummary> {
     if (settings.searchAttributes) upsertSearchAttributes([{ key: BatchIdKey, value: batchId }, { key: BatchStatusKey, value: snapshot.status }]);
     const finished = snapshot.status === 'COMPLETED' || snapshot.status === 'CANCELLED';
     if (finished && !state.retryRequested) return db.finalizeBatch(batchId, snapshot.status as 'COMPLETED' | 'CANCELLED');
-    await awaitApproval(snapshot.approvalRequired, snapshot.approvedBy !== undefined);
+    const scheduled = snapshot.payAt !== undefined && Date.parse(snapshot.payAt) > Date.now() && patched(PAY_AT_PATCH);
+    const approvedWhileScheduled = scheduled ? await awaitPayDay(snapshot.payAt!) : false;
+    // A scheduled batch cancelled or rejected while it waited never shows AWAITING_APPROVAL.
+    if (!(scheduled && state.cancelRequested)) await awaitApproval(snapshot.approvalRequired, snapshot.approvedBy !== undefined || approvedWhileScheduled);
+    if (state.rejection) await db.recordRejection(batchId, { by: state.rejection.by, reason: state.rejection.reason });
     if (!state.cancelRequested) {
       await syncStatus('RUNNING');
       await checkFunds();
@@ -145,6 +171,30 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchSummary> {
   }
   await payAll();
   return finish();
+
+  /**
+   * SCHEDULED until `payAt`: a timer in the workflow's history, so the wait survives worker and server
+   * restarts (a worker that comes back late finds it fired and goes on at once). An approval that arrives
+   * meanwhile is recorded at once (who, when), so the batch does not stop at AWAITING_APPROVAL at pay time.
+   * Ends early on a cancel or a rejection. Returns whether it recorded an approval.
+   */
+  async function awaitPayDay(payAt: string): Promise<boolean> {
+    state.payAt = payAt;
+    await syncStatus('SCHEDULED');
+    showDetails();
+    let recorded = false;
+    const approvalToRecord = (): boolean => approvalRequired && state.approvedBy !== undefined && !recorded;
+    for (;;) {
+      const untilPayDay = Date.parse(payAt) - Date.now();
+      if (untilPayDay <= 0) return recorded;
+      const woke = await condition(() => state.cancelRequested || approvalToRecord(), untilPayDay);
+      if (!woke || state.cancelRequested) return recorded;
+      await db.recordApproval(batchId, state.approvedBy!);
+      recorded = true;
+      log.info('Scheduled batch approved before its pay time', { batchId, payAt });
+      showDetails();
+    }
+  }
 
   /** AWAITING_APPROVAL until an approver (not the submitter) approves, or the batch is cancelled. `recorded`: PostgreSQL has the approval already. */
   async function awaitApproval(required: boolean, recorded: boolean): Promise<void> {
@@ -363,7 +413,7 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchSummary> {
   }
 
   function showDetails(): void {
-    setCurrentDetails(batchDetails(toProgress(state, now()), { apiUrl: settings.apiUrl }));
+    setCurrentDetails(batchDetails(toProgress(state, now()), { apiUrl: settings.apiUrl }, { required: approvalRequired, by: state.approvedBy, rejection: state.rejection }));
   }
 
   /**

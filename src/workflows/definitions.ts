@@ -21,6 +21,8 @@ export const resumeSignal = defineSignal<[{ by: string }]>('resume');
 export const cancelSignal = defineSignal<[{ by: string }]>('cancel');
 export const fundsAddedSignal = defineSignal<[{ by: string }]>('fundsAdded');
 export const approveSignal = defineSignal<[{ by: string }]>('approve');
+/** An approver (not the submitter) refuses the batch before it pays: it ends CANCELLED, nothing paid. `reason`: 1–500 characters. */
+export const rejectSignal = defineSignal<[{ by: string; reason: string }]>('reject');
 export const retryFailedSignal = defineSignal<[{ by: string }]>('retryFailed');
 
 // Batch workflow: told by its shards.

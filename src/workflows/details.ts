@@ -28,8 +28,18 @@ export function shardDetails(s: ShardState): string {
   ].join('\n');
 }
 
+/** Whether the batch needs an approval, who gave it, or who refused it: for what the details say to do. */
+export interface ApprovalDetails {
+  required: boolean;
+  by: string | undefined;
+  rejection?: { by: string; reason: string; at: string } | undefined;
+}
+
+/** `2026-12-25 03:00 UTC`: a pay time as operators read it in the Web UI (UTC, like Temporal's own times). */
+const utcMinute = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+
 /** The batch's live details: counts and KES amounts, the shortfall and what to do, links. */
-export function batchDetails(p: Progress, links: { apiUrl?: string | undefined }): string {
+export function batchDetails(p: Progress, links: { apiUrl?: string | undefined }, approval?: ApprovalDetails): string {
   const c = p.counts;
   const a = p.amounts;
   const lines = [
@@ -47,6 +57,11 @@ export function batchDetails(p: Progress, links: { apiUrl?: string | undefined }
     `| **total** | ${c.pending + c.inFlight + c.succeeded + c.failed + c.rejected + c.cancelled + c.unresolved} | ${formatKes(a.totalMinor)} |`,
     '',
   ];
+  if (p.status === 'SCHEDULED' && p.payAt !== undefined) {
+    const decision = !approval?.required ? '' : approval.by !== undefined ? ` Approved by ${approval.by}.` : ` Needs an approver before then: \`disburse approve ${p.batchId}\` or \`disburse reject ${p.batchId} --reason "…"\`.`;
+    lines.push(`**Scheduled for ${utcMinute(p.payAt)}** (${p.payAt}): nothing is sent before then.${decision} To stop it: \`disburse cancel ${p.batchId}\`.`);
+  }
+  if (approval?.rejection) lines.push(`**Rejected by ${approval.rejection.by}** at ${approval.rejection.at}: ${approval.rejection.reason}. Nothing was paid.`);
   if (p.status === 'AWAITING_FUNDS') {
     lines.push(
       p.shortfallMinor === undefined

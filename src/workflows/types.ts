@@ -108,6 +108,8 @@ export interface Progress {
   /** When the counts were read from PostgreSQL. */
   countsAt: string | undefined;
   awaitingFundsSince: string | undefined;
+  /** When a scheduled batch pays (ISO); undefined when it pays as soon as it may. */
+  payAt?: string | undefined;
   /** Shard workflows running now. */
   shardsRunning: number;
   /** How many times this batch continued as new (its history is cut into runs). */

@@ -303,6 +303,39 @@ describe('disburse API commands (real child processes, real stack)', () => {
     expect(late.stderr).toContain('Batch cli-approval is COMPLETED; pause needs it to be RUNNING or AWAITING_FUNDS.');
   });
 
+  it('submit --pay-at schedules the batch (status says until when and what to do); reject --reason by another approver cancels it', async () => {
+    const file = await csvFile('scheduled.csv', payrollCsv(payrollRows(2, { phone: (i) => `2547${95_000_700 + i}` })));
+    const bad = await disburse(['submit', file, '--batch-id', 'cli-scheduled', '--pay-at', '2026-12-25T06:00:00'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('not an RFC 3339 date-time with an offset');
+    expect(bad.stderr).toContain('e.g. 2026-12-25T06:00:00+03:00');
+
+    const payAt = new Date(Date.now() + 3_600_000).toISOString();
+    const submitted = await disburse(['submit', file, '--batch-id', 'cli-scheduled', '--approval-required', '--pay-at', payAt], env);
+    expect(submitted.code).toBe(0);
+    expect(submitted.stdout).toContain(`Scheduled: it pays at ${payAt}; nothing is sent before then. Before then, another user with the approver role runs: disburse approve cli-scheduled`);
+    const status = await disburse(['status', 'cli-scheduled'], env);
+    expect(status.stdout).toContain('Batch cli-scheduled: SCHEDULED');
+    expect(status.stdout).toContain(`  Pays at ${payAt.replace('T', ' ').slice(0, 16)} UTC (${payAt})`);
+    expect(status.stdout).toContain('Scheduled: nothing is sent before');
+    expect(status.stdout).toContain('`disburse reject cli-scheduled --reason "…"`');
+
+    const noReason = await disburse(['reject', 'cli-scheduled'], { ...env, DISBURSE_API_KEY: API_KEYS.bob });
+    expect(noReason.code).toBe(2);
+    expect(noReason.stderr).toContain("required option '--reason <text>' not specified");
+    const self = await disburse(['reject', 'cli-scheduled', '--reason', 'mine'], { ...env, DISBURSE_API_KEY: API_KEYS.aliceApprover });
+    expect(self.code).toBe(4);
+    expect(self.stderr).toContain('another approver must decide on it');
+    const rejected = await disburse(['reject', 'cli-scheduled', '--reason', 'Wrong month', '--json'], { ...env, DISBURSE_API_KEY: API_KEYS.bob });
+    expect(rejected.code).toBe(0);
+    expect(onlyJson(rejected)).toEqual({ batchId: 'cli-scheduled', action: 'reject', by: 'bob' });
+    await eventually(async () => {
+      const s = onlyJson<BatchJson>(await disburse(['status', 'cli-scheduled', '--json'], env));
+      return s.status === 'CANCELLED' ? s : undefined;
+    }, 'cli-scheduled CANCELLED', 30_000, 250);
+    expect((await disburse(['status', 'cli-scheduled'], env)).stdout).toMatch(/ {2}Rejected by bob at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC: Wrong month/);
+  });
+
   it('callbacks shows the forged callbacks ever refused, from PostgreSQL', async () => {
     const before = await disburse(['callbacks', '--json'], env);
     expect(before.code).toBe(0);

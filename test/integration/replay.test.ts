@@ -4,15 +4,16 @@ import { loadRecordedHistories } from '../support/replay-fixtures.js';
 
 /**
  * Determinism guard: histories recorded from scenarios 1 (happy path), 2 (out of funds), 6 (failures
- * and retry, recorded before the retry guard: they replay through its `patched` branch) and the retry guard
- * (failures confirmed with PesaWay before a retry) are replayed against the current workflow code. A change that alters the commands a
+ * and retry, recorded before the retry guard: they replay through its `patched` branch), the retry guard
+ * (failures confirmed with PesaWay before a retry) and scheduled batches (issue 13: paid at payAt, approved,
+ * cancelled or rejected while SCHEDULED, rejected at AWAITING_APPROVAL) are replayed against the current workflow code. A change that alters the commands a
  * workflow issues for the same events fails here, before it can break running batches in production.
  */
-describe('replay of recorded histories (scenarios 1, 2, 6 and the retry guard)', () => {
+describe('replay of recorded histories (scenarios 1, 2, 6, the retry guard and scheduled batches)', () => {
   it('replays every recorded batch and shard history without non-determinism', async () => {
     const recorded = await loadRecordedHistories();
     const scenarios = new Set(recorded.map((r) => r.file.split('--')[0]));
-    expect([...scenarios].sort()).toEqual(['funds', 'guard', 'happy', 'retry']);
+    expect([...scenarios].sort()).toEqual(['funds', 'guard', 'happy', 'retry', 'schedule']);
     expect(recorded.filter((r) => /^batch\/[^/]+$/.test(r.workflowId)).length).toBeGreaterThanOrEqual(3);
     expect(recorded.filter((r) => /^batch\/[^/]+\/\d+$/.test(r.workflowId)).length).toBeGreaterThanOrEqual(3);
 

@@ -30,6 +30,7 @@ function snapshot(at: Partial<Record<PayoutStatus, number>>, over: Partial<Batch
     approvalRequired: false,
     approvedBy: undefined,
     submittedBy: 'alice',
+    payAt: undefined,
     totals,
     unsentNeedMinor: (at.pending ?? 0) * 100_00,
     parkedNeedMinor: (at.awaiting_funds ?? 0) * 100_00,

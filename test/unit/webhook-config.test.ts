@@ -71,6 +71,13 @@ describe('webhook payloads', () => {
     });
   });
 
+  it('a rejection carries who rejected and why (phone numbers in the reason masked); the batch ends CANCELLED', () => {
+    const p = webhookPayload({ ...base, id: '43', kind: 'batch.rejected', detail: { by: 'bob', reason: 'Call 254712345678 about row 4' } });
+    expect(p).toMatchObject({ id: 'evt_43', type: 'batch.rejected', data: { batchId: 'b1', status: 'CANCELLED', rejectedBy: 'bob', payouts: 3, totalAmount: '3000.00' } });
+    expect(p.data['reason']).toMatch(/^Call 2547\*+678 about row 4$/);
+    expect(JSON.stringify(p)).not.toContain('254712345678');
+  });
+
   it('a failed payout carries its row, amount and result, with phone numbers in texts masked', () => {
     const p = webhookPayload({
       ...base,

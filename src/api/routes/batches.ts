@@ -16,6 +16,7 @@ import { byteLimit, discardRest, fileTooLarge } from '../byte-limit.js';
 import { previewPayroll, submittedComparison } from '../preview.js';
 import { comparisonMembers } from '../preview-schemas.js';
 import type { ApiDeps } from '../deps.js';
+import { payAtParam, payAtQuery } from '../pay-at.js';
 import { Problem, problems } from '../problem.js';
 import { batchProgress } from '../progress.js';
 import { batchIdParam, batchLinks, problemResponses } from '../schemas.js';
@@ -30,6 +31,7 @@ interface SubmitQuery {
   allowDuplicateFile?: boolean;
   fileName?: string;
   payroll?: string;
+  payAt?: string;
 }
 
 /** Body types read as a raw CSV stream (besides `multipart/form-data`). */
@@ -60,6 +62,7 @@ const submitQuery = {
     allowDuplicateFile: { type: 'boolean', default: false, description: 'store this file as a new batch even though its content is already a batch (recorded on the batch); otherwise 409 duplicate_file' },
     fileName: { type: 'string', maxLength: 200, pattern: NO_CONTROL_CHARACTERS },
     payroll: payrollParam,
+    payAt: payAtQuery,
   },
 } as const;
 
@@ -131,7 +134,7 @@ function optionsDiffer(batch: Batch, differences: readonly OptionDifference[]): 
     'Batch exists with other options',
     `This file is already batch "${batch.id}" with ${batchOptionsText(batch)}; this request asked for ${asked}, which was not applied. ` +
       'Nothing was changed. To pay the file with other options, cancel that batch first (if it has not paid) and submit under a new batch id with allowDuplicateFile=true.',
-    { batchId: batch.id, existingOptions: { policy: batch.policy, approvalRequired: batch.approvalRequired, allowDuplicateFile: batch.allowDuplicateFile, payroll: batch.payroll } },
+    { batchId: batch.id, existingOptions: { policy: batch.policy, approvalRequired: batch.approvalRequired, allowDuplicateFile: batch.allowDuplicateFile, payroll: batch.payroll, payAt: batch.payAt?.toISOString() ?? null } },
   );
 }
 
@@ -153,6 +156,7 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
     /** Validates, stores and starts the uploaded payroll: the answer to POST /v1/batches. */
     async function submit(request: FastifyRequest<{ Querystring: SubmitQuery }>, reply: FastifyReply, upload: Upload, who: Principal): Promise<FastifyReply> {
       const q = request.query;
+      const payAt = payAtParam(q.payAt);
       const input = upload.stream.pipe(byteLimit(config.maxUploadBytes));
       // A source that fails or closes before its end (a multipart part the parser gave up on, even before we got
       // it, is already closed without an end) fails the input: the reader gets a 400, never a stream that hangs.
@@ -167,7 +171,7 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
 
       if (q.dryRun) {
         const { report, preview } = await previewPayroll({ pool, temporal, taskQueues: settings.taskQueues }, input, options, q.payroll);
-        return reply.code(200).send({ dryRun: true, created: false, report: { accepted: report.accepted, refusal: report.refusal, ...reportJson(report) }, preview });
+        return reply.code(200).send({ dryRun: true, created: false, payAt: payAt?.toISOString() ?? null, report: { accepted: report.accepted, refusal: report.refusal, ...reportJson(report) }, preview });
       }
       const batchId = q.batchId ?? idempotentId(request.headers['idempotency-key'] as string | undefined);
       const result = await ingestPayroll(pool, input, {
@@ -178,6 +182,7 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
         approvalRequired: q.approvalRequired ?? false,
         allowDuplicateFile: q.allowDuplicateFile ?? false,
         payroll: q.payroll,
+        ...(payAt ? { payAt } : {}),
         log: deps.log,
       });
       switch (result.kind) {
@@ -222,7 +227,8 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
             'Resubmitting the same file (or the same Idempotency-Key) with the same options returns the existing batch (200); with other options, 409 `options_differ` naming the existing options. ' +
             'A file whose content is already another batch is refused with 409 `duplicate_file` naming it, whatever the key or batch id, unless `allowDuplicateFile=true`. ' +
             'With `dryRun=true` nothing is stored and the answer carries a `preview`: totals with estimated fees, the wallet\'s balance and shortfall, and with `payroll` the comparison with that payroll\'s previous batch. ' +
-            'A stored batch\'s answer carries its `comparison` with the previous batch of its payroll.',
+            'A stored batch\'s answer carries its `comparison` with the previous batch of its payroll. ' +
+            'With `payAt` the batch is SCHEDULED until that time, then pays (or, with approvalRequired and no approval yet, waits for one).',
           tags: ['batches'],
           querystring: submitQuery,
           headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', maxLength: 200, description: 'a retried upload with the same key returns the same batch' } } },
@@ -233,6 +239,7 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
               properties: {
                 created: { type: 'boolean' },
                 dryRun: { type: 'boolean' },
+                payAt: { type: ['string', 'null'], description: 'dry run: the pay time the batch would have' },
                 batch: { $ref: 'Batch#' },
                 report: { $ref: 'ValidationReport#' },
                 preview: { $ref: 'Preview#' },
@@ -246,7 +253,7 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
               properties: { created: { type: 'boolean' }, batch: { $ref: 'Batch#' }, report: { $ref: 'ValidationReport#' }, ...comparisonMembers },
             },
             ...problemResponses([400, 401, 403, 409, 413, 415, 422, 500], {
-              400: 'No file in the body, an unreadable or incomplete upload, or a parameter or header that breaks its schema',
+              400: 'No file in the body, an unreadable or incomplete upload, a payAt that is not a future RFC 3339 date-time within 90 days (`pay_at_invalid`), or a parameter or header that breaks its schema',
               403: 'Needs the submitter role',
               409: 'The file is already another batch (`duplicate_file`, naming it: pass allowDuplicateFile=true to pay it again), the batch exists with other options (`options_differ`, naming them), or the batch id is taken by another file (`batch_conflict`)',
               413: 'The file is larger than MAX_UPLOAD_MB',

@@ -19,6 +19,8 @@ export interface BatchProgress {
   available: string | null;
   availableAt: string | null;
   awaitingFundsSince: string | null;
+  /** When a scheduled batch pays (older APIs leave it out). */
+  payAt?: string | null;
   countsAt: string | null;
   shardsRunning: number;
   source: 'workflow' | 'database';
@@ -43,6 +45,10 @@ export interface Batch {
   /** The payroll the batch is a run of (absent from APIs older than the label). */
   payroll?: string | null;
   approvedBy: string | null;
+  /** When the batch pays (SCHEDULED until then); null: as soon as it may. */
+  payAt: string | null;
+  /** Set when an approver rejected the batch (it ended CANCELLED, nothing paid). */
+  rejection: { by: string; at: string; reason: string } | null;
   createdAt: string;
   finishedAt: string | null;
   /** Only on `GET /v1/batches/{id}`. */
@@ -118,6 +124,8 @@ export interface Preview {
 export interface SubmitResult {
   created: boolean;
   dryRun?: boolean;
+  /** Dry run: the pay time the batch would have. */
+  payAt?: string | null;
   batch?: Batch;
   report?: ValidationReport;
   preview?: Preview;

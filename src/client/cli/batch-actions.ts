@@ -11,9 +11,9 @@ export interface BatchAction {
 export const ACTIONS: readonly BatchAction[] = [
   {
     name: 'approve',
-    description: 'Approve a batch that awaits approval; its payouts start.',
+    description: 'Approve a batch that awaits approval, or a scheduled one before its pay time; its payouts start (a scheduled batch: at its pay time, without stopping for approval). To refuse it: disburse reject.',
     roles: 'the approver role, held by someone other than the submitter',
-    done: (id, by) => `Batch ${id} approved by ${by}; its payouts start now. Follow it with: disburse watch ${id}`,
+    done: (id, by) => `Batch ${id} approved by ${by}; its payouts start now (a scheduled batch: at its pay time). Follow it with: disburse watch ${id}`,
   },
   {
     name: 'pause',
@@ -29,7 +29,7 @@ export const ACTIONS: readonly BatchAction[] = [
   },
   {
     name: 'cancel',
-    description: 'Cancel a batch: unsent payouts end cancelled; those already accepted by PesaWay settle.',
+    description: 'Cancel a batch: unsent payouts end cancelled; those already accepted by PesaWay settle. A scheduled batch ends at once, nothing sent.',
     roles: 'the submitter or approver role',
     done: (id, by) => `Batch ${id} cancelling (asked by ${by}): unsent payouts end cancelled; those already accepted settle.`,
   },

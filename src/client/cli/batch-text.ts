@@ -57,8 +57,15 @@ export function noticeFor(batch: Batch): string | undefined {
       const available = p.available === null ? '' : ` (available ${kes(p.available)})`;
       return `Awaiting funds: top up at least ${kes(p.shortfall)}${available}, then run \`disburse funds-added ${batch.id}\``;
     }
+    case 'SCHEDULED': {
+      const decision =
+        batch.approvalRequired && batch.approvedBy === null
+          ? `; before then another user with the approver role runs \`disburse approve ${batch.id}\` (or \`disburse reject ${batch.id} --reason "…"\`)`
+          : '';
+      return `Scheduled: nothing is sent before ${batch.payAt === null ? 'its pay time' : `${shortTime(batch.payAt)} UTC`}${decision}; \`disburse cancel ${batch.id}\` stops it`;
+    }
     case 'AWAITING_APPROVAL':
-      return `Awaiting approval: another user with the approver role runs \`disburse approve ${batch.id}\``;
+      return `Awaiting approval: another user with the approver role runs \`disburse approve ${batch.id}\` (or \`disburse reject ${batch.id} --reason "…"\`)`;
     case 'PAUSED':
       return `Paused: no new payouts start; \`disburse resume ${batch.id}\` continues`;
     case 'CANCELLING':
@@ -90,6 +97,8 @@ export function batchSummary(batch: Batch): string[] {
   lines.push(`  Total ${kes(batch.totalAmount)} (estimated fees ${kes(batch.feeEstimate)})`);
   const approval = batch.approvedBy !== null ? `; approved by ${batch.approvedBy}` : batch.status === 'AWAITING_APPROVAL' ? '; needs approval' : '';
   lines.push(`  Submitted by ${batch.submittedBy ?? 'unknown'} at ${shortTime(batch.createdAt)} UTC${approval}${batch.allowDuplicateFile ? '; its file was already another batch (submitted with --allow-duplicate-file)' : ''}`);
+  if (batch.payAt !== null && batch.payAt !== undefined) lines.push(`  Pays at ${shortTime(batch.payAt)} UTC (${batch.payAt})`);
+  if (batch.rejection) lines.push(`  Rejected by ${batch.rejection.by} at ${shortTime(batch.rejection.at)} UTC: ${batch.rejection.reason}`);
   const p = batch.progress;
   if (p) {
     const t = tally(p.counts);

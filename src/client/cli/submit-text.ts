@@ -23,6 +23,10 @@ function findings(report: ValidationReport | undefined, maxFindings: number, err
 }
 
 function nextStep(batch: Batch, watching: boolean): string[] {
+  if (batch.status === 'SCHEDULED') {
+    const approve = batch.approvalRequired && batch.approvedBy === null ? ` Before then, another user with the approver role runs: disburse approve ${batch.id}` : '';
+    return [`Scheduled: it pays at ${batch.payAt ?? 'its pay time'}; nothing is sent before then.${approve}`, `To stop it: disburse cancel ${batch.id}`];
+  }
   if (batch.approvalRequired && batch.approvedBy === null && (batch.status === 'CREATED' || batch.status === 'AWAITING_APPROVAL')) {
     return [`Next: another user with the approver role runs: disburse approve ${batch.id}`];
   }
@@ -62,13 +66,14 @@ export function submittedLines(result: SubmitResult & { batch: Batch }, source: 
   ];
 }
 
-/** A dry run: the counts, the wallet, the verdict, the findings and the comparison; nothing was stored. */
-export function dryRunLines(report: ValidationReport, source: string, maxFindings: number, preview?: Preview, payroll?: string): string[] {
+/** A dry run: the counts, the wallet, the pay time, the verdict, the findings and the comparison; nothing was stored. */
+export function dryRunLines(report: ValidationReport, source: string, maxFindings: number, preview?: Preview, payroll?: string, payAt?: string | null): string[] {
   const verdict = report.accepted ? '  Acceptable: submit it without --dry-run to pay it.' : `  Refused: ${report.refusal?.message ?? 'not acceptable under its policy'}`;
   return [
     `Dry run of ${source}: nothing was stored.`,
     ...countLines(preview ? { ...report, feeEstimate: preview.estimatedFees } : report),
     ...(preview ? walletLines(preview) : []),
+    ...(payAt ? [`  It would be SCHEDULED to pay at ${payAt}.`] : []),
     verdict,
     ...findings(report, maxFindings, 'Errors'),
     ...comparisonSection(payroll, preview?.comparison, maxFindings),

@@ -23,6 +23,7 @@ interface SubmitFlags extends ApiFlags {
   allowDuplicateFile?: boolean;
   payroll?: string;
   dryRun?: boolean;
+  payAt?: string;
   idempotencyKey?: string;
   watch?: boolean;
   interval: number;
@@ -45,6 +46,7 @@ export function register(program: Command, cli: CliContext): void {
     .option('--acknowledge-warnings', 'accept the file despite warnings (e.g. the same phone and amount twice)')
     .option('--allow-duplicate-file', 'pay this file as a new batch although its content is already a batch (recorded on the batch)')
     .option('--payroll <label>', 'the payroll this file is a run of (e.g. acme-monthly): the batch keeps it, and the file is compared with the previous batch of this payroll', parsePayrollLabel)
+    .option('--pay-at <time>', 'pay at this date and time, an RFC 3339 date-time with its offset (e.g. 2026-12-25T06:00:00+03:00), in the future and at most 90 days ahead; the batch is SCHEDULED until then (approve, reject or cancel it meanwhile)')
     .option('--dry-run', 'preview on the server only: counts, fees, the wallet\'s balance and shortfall, and with --payroll the comparison; nothing is stored or paid')
     .option('--idempotency-key <key>', 'a key of your own: submitting again with it returns the same batch')
     .option('--watch', 'then watch the batch to its end (exit code as for `disburse watch`)')
@@ -56,13 +58,16 @@ export function register(program: Command, cli: CliContext): void {
       `
 Submitting the same file again with the same options returns the existing batch. A file whose
 content is already a batch is refused (exit 1, naming that batch), whatever --batch-id or
---idempotency-key, unless you say --allow-duplicate-file.
+--idempotency-key, unless you say --allow-duplicate-file. With --pay-at the batch waits, SCHEDULED,
+until that time (it survives restarts), then pays; with --approval-required too, an approver can
+approve it before then (it then pays without stopping) or reject it.
 
 Examples:
   disburse submit november.csv --batch-id payroll-2026-11 --watch
   disburse submit november.csv --dry-run --payroll acme-monthly   # fees, wallet, and what changed since last month
   disburse submit november.csv --payroll acme-monthly --batch-id acme-2026-11
   disburse submit november.csv --policy skip-invalid --approval-required
+  disburse submit november.csv --approval-required --pay-at 2026-11-28T06:00:00+03:00
   export-payroll | disburse submit - --idempotency-key payroll-2026-11 --json`,
     );
   withApiOptions(command).action(async (file: string, flags: SubmitFlags) => {
@@ -102,6 +107,7 @@ async function submitCommand(file: string, flags: SubmitFlags, cli: CliContext):
         allowDuplicateFile: flags.allowDuplicateFile ? true : undefined,
         payroll: flags.payroll,
         dryRun: flags.dryRun ? true : undefined,
+        payAt: flags.payAt,
         fileName: file === '-' ? undefined : basename(file),
       },
       headers: { 'content-type': 'text/csv', ...(flags.idempotencyKey === undefined ? {} : { 'idempotency-key': flags.idempotencyKey }) },
@@ -141,7 +147,7 @@ function dryRun(result: SubmitResult, source: string, flags: SubmitFlags, cli: C
   const report = result.report;
   if (!report) throw new CliError(EXIT.failure, 'unexpected_answer', 'The API answered the dry run without a report.', 'Is --api-url (DISBURSE_API_URL) the disbursement API, and is it up to date?');
   if (flags.json) cli.stdout.write(`${JSON.stringify(result)}\n`);
-  else writeLines(cli.stdout, dryRunLines(report, source, flags.maxFindings, result.preview, flags.payroll));
+  else writeLines(cli.stdout, dryRunLines(report, source, flags.maxFindings, result.preview, flags.payroll, result.payAt));
   return report.accepted ? EXIT.ok : EXIT.rejected;
 }
 
