@@ -110,3 +110,40 @@ export const csvAsRows = (csv: string): TestCell[][] =>
     .trimEnd()
     .split('\n')
     .map((line) => (line === '' ? [] : line.split(',')));
+
+/** A zip of `count` parts, each the deflate stream `blob`, every header claiming 1 byte once unpacked. */
+export function zipBomb(blob: Buffer, count = 1): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (let i = 0; i < count; i++) {
+    const name = Buffer.from(`xl/worksheets/sheet${i + 1}.xml`);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(blob.length, 18);
+    local.writeUInt32LE(1, 22); // the lie: "1 byte once unpacked"
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(blob.length, 20);
+    central.writeUInt32LE(1, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, blob);
+    centrals.push(central, name);
+    offset += 30 + name.length + blob.length;
+  }
+  const dir = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(count, 8);
+  end.writeUInt16LE(count, 10);
+  end.writeUInt32LE(dir.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, dir, end]);
+}
