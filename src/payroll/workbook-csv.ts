@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+
 /**
  * A sheet's records as the CSV the payroll core reads: one line per sheet row, so line N of the text is
  * row N of the sheet and every finding's line is the row Excel shows. Every non-empty cell is quoted (no
@@ -19,8 +21,10 @@ export function csvLine(row: readonly string[]): string {
 
 const CHUNK_CHARS = 64 * 1024;
 
-/** The rows as UTF-8 chunks of about 64 KB, each line ending in a line feed. */
-export async function* sheetAsCsv(rows: readonly (readonly string[])[]): AsyncGenerator<Buffer> {
+/** The rows as UTF-8 chunks of about 64 KB, each line ending in a line feed (a stream: PayrollInput is async). */
+export const sheetAsCsv = (rows: readonly (readonly string[])[]): Readable => Readable.from(csvChunks(rows), { objectMode: false });
+
+function* csvChunks(rows: readonly (readonly string[])[]): Generator<Buffer> {
   let text = '';
   for (const row of rows) {
     text += `${csvLine(row)}\n`;

@@ -9,7 +9,7 @@ import { XLSX_CONTENT_TYPE } from '../../src/payroll/payroll-file.js';
 import { API_KEYS, type Engine, startEngine } from '../support/engine.js';
 import { http } from '../support/http.js';
 import { assertMoneyInvariants } from '../support/invariants.js';
-import { payrollCsv, payrollRows, sumMinor } from '../support/payroll.js';
+import { payrollRows, sumMinor } from '../support/payroll.js';
 import { eventually } from '../support/waiting.js';
 import { buildWorkbook, csvAsRows, workbookParts, zipBomb, zipParts, type TestCell } from '../support/xlsx.js';
 

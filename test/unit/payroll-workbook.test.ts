@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { constants, deflateRawSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -24,9 +25,7 @@ async function failure(promise: Promise<unknown>): Promise<WorkbookError> {
   return err as WorkbookError;
 }
 
-async function* once(buf: Buffer): AsyncGenerator<Buffer> {
-  yield buf;
-}
+const once = (buf: Buffer): Readable => Readable.from([buf]);
 
 describe('sheet → records', () => {
   it('keeps each row at its sheet row number and each cell at its column, leading empty rows and columns included', async () => {
