@@ -28,8 +28,7 @@ export interface OpenedPayroll {
   workbook: WorkbookFacts | null;
 }
 
-export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-export const XLS_CONTENT_TYPE = 'application/vnd.ms-excel';
+export { XLS_CONTENT_TYPE, XLSX_CONTENT_TYPE } from './file-types.js';
 
 const legacyXls = (): WorkbookError =>
   new WorkbookError('legacy_xls', 'This is a legacy Excel .xls file, which is not read: open it in Excel and save as .xlsx (Excel Workbook) or CSV, then upload that.');

@@ -71,6 +71,8 @@ export interface ValidationReport {
 export interface SubmitResult {
   created: boolean;
   dryRun?: boolean;
+  /** For an .xlsx upload: the sheet read and all of them; null for a CSV. */
+  workbook?: { format: 'xlsx'; sheet: string; sheets: string[] } | null;
   batch?: Batch;
   report?: ValidationReport;
 }
