@@ -31,7 +31,11 @@ export interface OpenedPayroll {
 export { XLS_CONTENT_TYPE, XLSX_CONTENT_TYPE } from './file-types.js';
 
 const legacyXls = (): WorkbookError =>
-  new WorkbookError('legacy_xls', 'This is a legacy Excel .xls file, which is not read: open it in Excel and save as .xlsx (Excel Workbook) or CSV, then upload that.');
+  new WorkbookError(
+    'legacy_xls',
+    'This is a legacy Excel .xls file (or a password-protected workbook, which Excel stores the same old way), which is not read: ' +
+      'open it in Excel, remove any password, and save as .xlsx (Excel Workbook) or CSV, then upload that.',
+  );
 
 /**
  * Tells a workbook from a CSV by its first bytes (zip: `PK\x03\x04`; legacy .xls: `D0 CF 11 E0`) and

@@ -77,6 +77,18 @@ describe('sheet → records', () => {
     expect(err.message).toContain('D2, D3');
   });
 
+  it('keeps commas, quotes and line breaks inside cells in their cell, and each row on its own line', async () => {
+    const bytes = buildWorkbook([{ name: 'Pay', rows: [HEADER, ['E1', 'Otieno, "Jim"\nJames', '0712345678', 1500, 'Salary; Nov'], ['E2', 'B', '0712345679', 1500, '']] }]);
+    const opened = await openPayroll(once(bytes));
+    const drafts: Array<{ name: string | null; line: number }> = [];
+    const report = await validatePayroll(opened.input, {}, { payout: (d) => drafts.push({ name: d.name, line: d.line }) });
+    expect(report.accepted).toBe(true);
+    expect(drafts).toEqual([
+      { name: 'Otieno, "Jim" James', line: 2 },
+      { name: 'B', line: 3 },
+    ]);
+  });
+
   it('drops empty rows after the last; keeps empty rows in between as empty lines (skipped like blank CSV lines)', async () => {
     const rows = await rowsOf([{ name: 'Pay', rows: [HEADER, ['E1', 'A', '0712345678', 1500, ''], [], ['E2', 'B', '0712345679', 1500, ''], [], [null, null]] }]);
     expect(rows).toHaveLength(4);
@@ -156,9 +168,9 @@ describe('openPayroll', () => {
     expect((await failure(openPayroll(once(xls)))).code).toBe('legacy_xls');
   });
 
-  it('passes a CSV through byte for byte', async () => {
+  it('passes a CSV through byte for byte (a sheet asked for is ignored: a CSV has none)', async () => {
     const csv = readFileSync('test/fixtures/payroll/clean.csv');
-    const opened = await openPayroll(once(csv));
+    const opened = await openPayroll(once(csv), { sheet: 'Payroll' });
     expect(opened.workbook).toBeNull();
     const chunks: Buffer[] = [];
     for await (const c of opened.input) chunks.push(Buffer.from(c as Buffer));
