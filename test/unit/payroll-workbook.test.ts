@@ -89,6 +89,18 @@ describe('sheet → records', () => {
     ]);
   });
 
+  it('follows rows and cells that leave their position implied', async () => {
+    const parts = workbookParts([{ name: 'Pay', rows: [] }]);
+    const cell = (text: string): string => `<c t="inlineStr"><is><t>${text}</t></is></c>`;
+    parts['xl/worksheets/sheet1.xml'] =
+      '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' +
+      `<row>${cell('phone')}${cell('amount')}</row><row>${cell('0712345678')}<c><v>1500</v></c></row><row>${cell('0712345679')}<c><f>B2*2</f></c></row>` +
+      '</sheetData></worksheet>';
+    const err = await failure(readWorkbook(zipParts(parts)));
+    expect(err.code).toBe('formula_not_calculated');
+    expect(err.message).toContain('(cell B3)');
+  });
+
   it('drops empty rows after the last; keeps empty rows in between as empty lines (skipped like blank CSV lines)', async () => {
     const rows = await rowsOf([{ name: 'Pay', rows: [HEADER, ['E1', 'A', '0712345678', 1500, ''], [], ['E2', 'B', '0712345679', 1500, ''], [], [null, null]] }]);
     expect(rows).toHaveLength(4);
