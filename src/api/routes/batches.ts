@@ -9,6 +9,7 @@ import { type Batch, getBatch } from '../../db/batches.js';
 import { listBatches } from '../../db/reports.js';
 import { BATCH_STATUSES, type BatchStatus } from '../../domain/batch-status.js';
 import { type OptionDifference, batchOptionsText, ingestPayroll } from '../../ingest/ingest.js';
+import type { PayrollFileHints } from '../../payroll/payroll-file.js';
 import { type Policy, reportJson } from '../../payroll/report.js';
 import { PAYROLL_LABEL_PATTERN } from '../../payroll/payroll-label.js';
 import { ANY_ROLE, requireRole, type Principal } from '../auth.js';
@@ -17,6 +18,7 @@ import { previewPayroll, submittedComparison } from '../preview.js';
 import { comparisonMembers } from '../preview-schemas.js';
 import type { ApiDeps } from '../deps.js';
 import { payAtParam, payAtQuery } from '../pay-at.js';
+import { openUpload, sheetParam, uploadHints, WORKBOOK_CONTENT_TYPES, workbookSchema, xlsxBody } from '../payroll-upload.js';
 import { Problem, problems } from '../problem.js';
 import { batchProgress } from '../progress.js';
 import { batchIdParam, batchLinks, problemResponses } from '../schemas.js';
@@ -32,6 +34,7 @@ interface SubmitQuery {
   fileName?: string;
   payroll?: string;
   payAt?: string;
+  sheet?: string;
 }
 
 /** Body types read as a raw CSV stream (besides `multipart/form-data`). */
@@ -63,6 +66,7 @@ const submitQuery = {
     fileName: { type: 'string', maxLength: 200, pattern: NO_CONTROL_CHARACTERS },
     payroll: payrollParam,
     payAt: payAtQuery,
+    sheet: sheetParam,
   },
 } as const;
 
@@ -82,8 +86,9 @@ const csvBody = {
 const submitBody = {
   content: {
     ...Object.fromEntries(CSV_CONTENT_TYPES.map((type) => [type, { schema: csvBody }])),
+    [WORKBOOK_CONTENT_TYPES[0]]: { schema: xlsxBody },
     'multipart/form-data': {
-      schema: { type: 'object', properties: { file: { ...csvBody, description: 'the payroll CSV; its file name is kept unless `fileName` is given' } }, required: ['file'] },
+      schema: { type: 'object', properties: { file: { ...csvBody, description: 'the payroll CSV or Excel workbook (.xlsx); its file name is kept unless `fileName` is given' } }, required: ['file'] },
     },
   },
 } as const;
@@ -108,19 +113,19 @@ const uploadIncomplete = (why: string): Problem =>
   new Problem(400, 'upload_incomplete', 'Upload incomplete', `The upload ended before the file did (${why}): send the whole file again.`);
 
 /** The upload as a stream, whether a raw `text/csv` body or a multipart form with a `file` part. */
-async function uploadStream(request: FastifyRequest, query: SubmitQuery): Promise<{ stream: Readable; fileName: string | undefined }> {
+async function uploadStream(request: FastifyRequest, query: SubmitQuery): Promise<{ stream: Readable; fileName: string | undefined; hints: PayrollFileHints }> {
   if (request.isMultipart()) {
     const part = await request.file().catch((err: unknown) => {
       throw asUploadProblem(err, multipartUnreadable);
     });
     if (!part) throw new Problem(400, 'file_missing', 'No file', 'The multipart form has no file part: send the CSV as a part named "file".');
-    return { stream: part.file, fileName: query.fileName ?? cleanFileName(part.filename) };
+    return { stream: part.file, fileName: query.fileName ?? cleanFileName(part.filename), hints: uploadHints(part.mimetype, part.filename, query.sheet) };
   }
   if (!request.body) throw new Problem(400, 'file_missing', 'No file', 'Send the CSV as the body (Content-Type: text/csv) or as multipart/form-data.');
   if (!(request.body instanceof Readable)) {
-    throw new Problem(415, 'unsupported_media_type', 'Unsupported Media Type', `A payroll is a CSV file, not ${request.headers['content-type'] ?? 'this body'}: send it with Content-Type: text/csv, or as multipart/form-data with a part named "file".`);
+    throw new Problem(415, 'unsupported_media_type', 'Unsupported Media Type', `A payroll is a CSV file or an Excel workbook (.xlsx), not ${request.headers['content-type'] ?? 'this body'}: send it with Content-Type: text/csv (or ${WORKBOOK_CONTENT_TYPES[0]}), or as multipart/form-data with a part named "file".`);
   }
-  return { stream: request.body, fileName: query.fileName };
+  return { stream: request.body, fileName: query.fileName, hints: uploadHints(request.headers['content-type'], query.fileName, query.sheet) };
 }
 
 type Upload = Awaited<ReturnType<typeof uploadStream>>;
@@ -151,27 +156,29 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
 
   return (app, _opts, done) => {
     // CSV bodies stay streams: a 50 MB payroll never sits in memory.
-    app.addContentTypeParser([...CSV_CONTENT_TYPES], (_req, payload, next) => next(null, payload));
+    app.addContentTypeParser([...CSV_CONTENT_TYPES, ...WORKBOOK_CONTENT_TYPES], (_req, payload, next) => next(null, payload));
 
     /** Validates, stores and starts the uploaded payroll: the answer to POST /v1/batches. */
     async function submit(request: FastifyRequest<{ Querystring: SubmitQuery }>, reply: FastifyReply, upload: Upload, who: Principal): Promise<FastifyReply> {
       const q = request.query;
       const payAt = payAtParam(q.payAt);
-      const input = upload.stream.pipe(byteLimit(config.maxUploadBytes));
+      const limited = upload.stream.pipe(byteLimit(config.maxUploadBytes));
       // A source that fails or closes before its end (a multipart part the parser gave up on, even before we got
       // it, is already closed without an end) fails the input: the reader gets a 400, never a stream that hangs.
       const source = upload.stream;
-      if (source.errored || (source.destroyed && !source.readableEnded)) input.destroy(asUploadProblem(source.errored ?? new Error('the part was closed before its end'), uploadIncomplete));
-      else finished(source, (err) => err && input.destroy(asUploadProblem(err, uploadIncomplete)));
+      if (source.errored || (source.destroyed && !source.readableEnded)) limited.destroy(asUploadProblem(source.errored ?? new Error('the part was closed before its end'), uploadIncomplete));
+      else finished(source, (err) => err && limited.destroy(asUploadProblem(err, uploadIncomplete)));
       // The limit can trip before ingestion starts reading (it first looks the batch up): the error must
       // stay on the stream, where the reader finds it (`errored`), not escape as an uncaught exception.
-      input.on('error', () => undefined);
+      limited.on('error', () => undefined);
+      // A CSV streams on; an .xlsx is read (bounded) and its sheet's rows go on as the CSV the core validates.
+      const { input, workbook } = await openUpload(limited, upload.hints);
       const policy = q.policy ?? 'strict';
       const options = { policy, acknowledgeWarnings: q.acknowledgeWarnings ?? false, limits: deps.limits };
 
       if (q.dryRun) {
         const { report, preview } = await previewPayroll({ pool, temporal, taskQueues: settings.taskQueues }, input, options, q.payroll);
-        return reply.code(200).send({ dryRun: true, created: false, payAt: payAt?.toISOString() ?? null, report: { accepted: report.accepted, refusal: report.refusal, ...reportJson(report) }, preview });
+        return reply.code(200).send({ dryRun: true, created: false, payAt: payAt?.toISOString() ?? null, workbook, report: { accepted: report.accepted, refusal: report.refusal, ...reportJson(report) }, preview });
       }
       const batchId = q.batchId ?? idempotentId(request.headers['idempotency-key'] as string | undefined);
       const result = await ingestPayroll(pool, input, {
@@ -189,6 +196,7 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
         case 'refused':
           throw new Problem(422, 'payroll_refused', 'Payroll refused', result.report.refusal?.message ?? 'The file is not acceptable under its policy.', {
             report: { accepted: false, refusal: result.report.refusal, ...reportJson(result.report) },
+            workbook,
           });
         case 'conflict':
           throw new Problem(409, 'batch_conflict', 'Batch id already used', `${result.message} Choose another batch id to submit this file as a new batch.`);
@@ -198,7 +206,7 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
           if (result.differences.length > 0) throw optionsDiffer(result.batch, result.differences);
           // Also heals a submission whose workflow start was lost: starting an existing batch is a no-op.
           await startBatch(temporal, result.batch.id, settings, batchSummaryLine(result.batch));
-          return reply.code(200).send({ created: false, batch: batchView(result.batch, viewBase), ...(await submittedComparison(pool, result.batch, request.log)) });
+          return reply.code(200).send({ created: false, workbook, batch: batchView(result.batch, viewBase), ...(await submittedComparison(pool, result.batch, request.log)) });
         }
         case 'created': {
           await startBatch(temporal, result.batch.id, settings, batchSummaryLine(result.batch));
@@ -208,6 +216,7 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
             .header('location', `/v1/batches/${encodeURIComponent(result.batch.id)}`)
             .send({
               created: true,
+              workbook,
               batch: batchView(result.batch, viewBase),
               report: { accepted: true, refusal: null, ...reportJson(result.report) },
               ...(await submittedComparison(pool, result.batch, request.log)),
@@ -221,9 +230,10 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
       {
         schema: {
           operationId: 'submitBatch',
-          summary: 'Submit a payroll CSV',
+          summary: 'Submit a payroll CSV or Excel workbook',
           description:
-            'Body: the CSV as `text/csv`, or `multipart/form-data` with a `file` part. Validates, stores and starts the batch. ' +
+            'Body: the CSV as `text/csv`, an Excel workbook (.xlsx) as `' + WORKBOOK_CONTENT_TYPES[0] + '`, or `multipart/form-data` with a `file` part. Validates, stores and starts the batch. ' +
+            'A workbook is read from its first sheet, or the one named by `sheet`; its rows are validated exactly as a CSV, each finding\'s `line` being the sheet row; the answer\'s `workbook` names the sheet read and lists them all. ' +
             'Resubmitting the same file (or the same Idempotency-Key) with the same options returns the existing batch (200); with other options, 409 `options_differ` naming the existing options. ' +
             'A file whose content is already another batch is refused with 409 `duplicate_file` naming it, whatever the key or batch id, unless `allowDuplicateFile=true`. ' +
             'With `dryRun=true` nothing is stored and the answer carries a `preview`: totals with estimated fees, the wallet\'s balance and shortfall, and with `payroll` the comparison with that payroll\'s previous batch. ' +
@@ -240,6 +250,7 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
                 created: { type: 'boolean' },
                 dryRun: { type: 'boolean' },
                 payAt: { type: ['string', 'null'], description: 'dry run: the pay time the batch would have' },
+                workbook: workbookSchema,
                 batch: { $ref: 'Batch#' },
                 report: { $ref: 'ValidationReport#' },
                 preview: { $ref: 'Preview#' },
@@ -250,15 +261,15 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
               description: 'The batch was stored and started',
               type: 'object',
               headers: { location: { type: 'string', description: 'the new batch: /v1/batches/{id}' } },
-              properties: { created: { type: 'boolean' }, batch: { $ref: 'Batch#' }, report: { $ref: 'ValidationReport#' }, ...comparisonMembers },
+              properties: { created: { type: 'boolean' }, workbook: workbookSchema, batch: { $ref: 'Batch#' }, report: { $ref: 'ValidationReport#' }, ...comparisonMembers },
             },
             ...problemResponses([400, 401, 403, 409, 413, 415, 422, 500], {
               400: 'No file in the body, an unreadable or incomplete upload, a payAt that is not a future RFC 3339 date-time within 90 days (`pay_at_invalid`), or a parameter or header that breaks its schema',
               403: 'Needs the submitter role',
               409: 'The file is already another batch (`duplicate_file`, naming it: pass allowDuplicateFile=true to pay it again), the batch exists with other options (`options_differ`, naming them), or the batch id is taken by another file (`batch_conflict`)',
               413: 'The file is larger than MAX_UPLOAD_MB',
-              415: 'The body is neither CSV nor a multipart form',
-              422: 'The payroll is refused under its policy; `report` lists every finding (`payroll_refused`)',
+              415: 'The body is neither CSV, an .xlsx workbook nor a multipart form, or it is a legacy .xls workbook (`legacy_xls`: save it as .xlsx or CSV)',
+              422: 'The payroll is refused under its policy; `report` lists every finding (`payroll_refused`). For a workbook: no such sheet (`sheet_not_found`, with `sheets`), too large once unpacked (`workbook_too_large`), unreadable or password-protected (`workbook_unreadable`, `workbook_encrypted`), a formula without a saved result (`formula_not_calculated`) or cells merged over several rows (`merged_cells`)',
             }),
           },
         },

@@ -126,6 +126,8 @@ export interface SubmitResult {
   dryRun?: boolean;
   /** Dry run: the pay time the batch would have. */
   payAt?: string | null;
+  /** For an .xlsx upload: the sheet read and all of them; null for a CSV. */
+  workbook?: { format: 'xlsx'; sheet: string; sheets: string[] } | null;
   batch?: Batch;
   report?: ValidationReport;
   preview?: Preview;

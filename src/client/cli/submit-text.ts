@@ -66,6 +66,12 @@ export function submittedLines(result: SubmitResult & { batch: Batch }, source: 
   ];
 }
 
+/** Which sheet of a workbook was read, and the others a `--sheet` could name. */
+export function workbookLine(workbook: { sheet: string; sheets: readonly string[] }): string {
+  const others = workbook.sheets.filter((s) => s !== workbook.sheet);
+  return `Read sheet "${workbook.sheet}"${others.length === 0 ? ' (the only sheet)' : `; other sheets: ${others.map((s) => `"${s}"`).join(', ')} (choose one with --sheet)`}.`;
+}
+
 /** A dry run: the counts, the wallet, the pay time, the verdict, the findings and the comparison; nothing was stored. */
 export function dryRunLines(report: ValidationReport, source: string, maxFindings: number, preview?: Preview, payroll?: string, payAt?: string | null): string[] {
   const verdict = report.accepted ? '  Acceptable: submit it without --dry-run to pay it.' : `  Refused: ${report.refusal?.message ?? 'not acceptable under its policy'}`;

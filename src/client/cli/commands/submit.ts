@@ -11,7 +11,8 @@ import { EXIT, UsageError, type CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { ServiceUnreachableError } from '../http.js';
 import { writeLines } from '../format.js';
-import { dryRunLines, refusedLines, submittedLines } from '../submit-text.js';
+import { dryRunLines, refusedLines, submittedLines, workbookLine } from '../submit-text.js';
+import { XLS_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../../../payroll/file-types.js';
 import { DEFAULT_INTERVAL_MS, watchToEnd } from '../watch-batch.js';
 import { GROUPS } from '../help.js';
 
@@ -29,6 +30,7 @@ interface SubmitFlags extends ApiFlags {
   interval: number;
   maxFindings: number;
   json?: boolean;
+  sheet?: string;
 }
 
 /** Uploading and validating a large payroll takes longer than an ordinary call. */
@@ -38,8 +40,9 @@ export function register(program: Command, cli: CliContext): void {
   const command = program
     .command('submit')
     .helpGroup(GROUPS.payroll)
-    .description('Upload a payroll CSV to the API: it is validated, stored and paid as a batch. Exit code 1 when the file is refused.')
-    .argument('<file>', 'the payroll CSV ("-" reads standard input)')
+    .description('Upload a payroll CSV or Excel workbook (.xlsx) to the API: it is validated, stored and paid as a batch. Exit code 1 when the file is refused.')
+    .argument('<file>', 'the payroll CSV or .xlsx workbook ("-" reads standard input)')
+    .option('--sheet <name>', 'for a workbook: the sheet to read (default: the first)')
     .option('--batch-id <id>', 'name the batch (default: derived from --idempotency-key or the file\'s content)', parseBatchId)
     .addOption(new Option('--policy <policy>', 'strict: any invalid row refuses the file; skip-invalid: pay the valid rows').choices(POLICIES).default('strict'))
     .option('--approval-required', 'hold the batch until another user with the approver role approves it')
@@ -66,6 +69,7 @@ Examples:
   disburse submit november.csv --batch-id payroll-2026-11 --watch
   disburse submit november.csv --dry-run --payroll acme-monthly   # fees, wallet, and what changed since last month
   disburse submit november.csv --payroll acme-monthly --batch-id acme-2026-11
+  disburse submit november.xlsx --sheet Payroll --dry-run
   disburse submit november.csv --policy skip-invalid --approval-required
   disburse submit november.csv --approval-required --pay-at 2026-11-28T06:00:00+03:00
   export-payroll | disburse submit - --idempotency-key payroll-2026-11 --json`,
@@ -91,6 +95,13 @@ async function openPayroll(file: string, cli: CliContext): Promise<AsyncIterable
   return createReadStream(file, { highWaterMark: 1 << 16 });
 }
 
+const contentType = (file: string): string => {
+  const name = file.toLowerCase();
+  if (name.endsWith('.xlsx')) return XLSX_CONTENT_TYPE;
+  if (name.endsWith('.xls')) return XLS_CONTENT_TYPE;
+  return 'text/csv';
+};
+
 async function submitCommand(file: string, flags: SubmitFlags, cli: CliContext): Promise<number> {
   if (flags.dryRun && flags.watch) throw new UsageError('--dry-run stores nothing, so there is nothing to --watch', 'Drop one of the two flags.');
   const api = apiClient(flags, cli);
@@ -109,8 +120,10 @@ async function submitCommand(file: string, flags: SubmitFlags, cli: CliContext):
         dryRun: flags.dryRun ? true : undefined,
         payAt: flags.payAt,
         fileName: file === '-' ? undefined : basename(file),
+        sheet: flags.sheet,
       },
-      headers: { 'content-type': 'text/csv', ...(flags.idempotencyKey === undefined ? {} : { 'idempotency-key': flags.idempotencyKey }) },
+      // The API tells a workbook by its bytes too; the type says what the file claims to be.
+      headers: { 'content-type': contentType(file), ...(flags.idempotencyKey === undefined ? {} : { 'idempotency-key': flags.idempotencyKey }) },
       body,
       timeoutMs: UPLOAD_TIMEOUT_MS,
     });
@@ -130,6 +143,7 @@ async function submitCommand(file: string, flags: SubmitFlags, cli: CliContext):
     throw err;
   }
 
+  if (result.workbook && !flags.json) writeLines(cli.stdout, [workbookLine(result.workbook)]);
   if (result.dryRun || result.batch === undefined) return dryRun(result, source, flags, cli);
   const submitted = result as SubmitResult & { batch: Batch };
   if (!flags.json) writeLines(cli.stdout, submittedLines(submitted, source, flags.maxFindings, flags.watch ?? false));

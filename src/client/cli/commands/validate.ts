@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { formatKes } from '../../../domain/money.js';
 import { ErrorsCsvWriter } from '../../../payroll/errors-csv.js';
 import type { PayrollInput } from '../../../payroll/input.js';
+import type { OpenedPayroll, WorkbookFacts } from '../../../payroll/payroll-file.js';
 import { DEFAULT_LIMITS, limitsFromEnv, limitsProblem, parseKes, type PayrollLimits } from '../../../payroll/limits.js';
 import type { MinorUnits } from '../../../domain/money.js';
 import type { PayoutDraft } from '../../../payroll/row.js';
@@ -11,6 +12,8 @@ import { POLICIES, describeIssue, reportJson, summaryLines, type Policy, type Va
 import type { PayrollComparison } from '../../../payroll/compare.js';
 import { comparisonJson, comparisonLines, parsePercent } from '../comparison-text.js';
 import { EXIT, UsageError, type CliContext } from '../context.js';
+import { CliError } from '../errors.js';
+import { workbookLine } from '../submit-text.js';
 import { GROUPS } from '../help.js';
 
 interface ValidateFlags {
@@ -24,14 +27,16 @@ interface ValidateFlags {
   compareWith?: string;
   amountChange: string;
   amountChangeMin: string;
+  sheet?: string;
 }
 
 export function register(program: Command, cli: CliContext): void {
   program
     .command('validate')
     .helpGroup(GROUPS.payroll)
-    .description('Check a payroll CSV without touching the database. Exit code 0: acceptable; 1: not acceptable; 2: usage error.')
-    .argument('<file>', 'the payroll CSV ("-" reads standard input)')
+    .description('Check a payroll CSV or Excel workbook (.xlsx) without touching the database. Exit code 0: acceptable; 1: not acceptable; 2: usage error.')
+    .argument('<file>', 'the payroll CSV or .xlsx workbook ("-" reads standard input)')
+    .option('--sheet <name>', 'for a workbook: the sheet to read (default: the first)')
     .option('--json', 'print exactly one JSON object: counts, total, errors and warnings')
     .addOption(new Option('--policy <policy>', 'strict: any invalid row refuses the file; skip-invalid: pay the valid rows').choices(POLICIES).default('strict'))
     .option('--acknowledge-warnings', 'accept the file despite warnings (e.g. the same phone and amount twice)')
@@ -70,7 +75,7 @@ function limitsFrom(flags: ValidateFlags, cli: CliContext): PayrollLimits {
   return limits;
 }
 
-async function openInput(file: string, cli: CliContext): Promise<PayrollInput> {
+async function openFile(file: string, cli: CliContext): Promise<PayrollInput> {
   if (file === '-') return cli.stdin;
   const info = await stat(file).catch(() => undefined);
   if (!info) throw new UsageError(`File not found: ${file}`, 'Check the path; use "-" to read the CSV from standard input.');
@@ -78,12 +83,25 @@ async function openInput(file: string, cli: CliContext): Promise<PayrollInput> {
   return createReadStream(file, { highWaterMark: 1 << 16 });
 }
 
+/** The file's records for the payroll core: a CSV as it is, a workbook's sheet as CSV; a workbook refusal ends the command (exit 1). */
+async function openInput(file: string, cli: CliContext, sheet?: string): Promise<OpenedPayroll> {
+  const { openPayroll } = await import('../../../payroll/payroll-file.js');
+  const { WorkbookError } = await import('../../../payroll/workbook-error.js');
+  const name = file.toLowerCase();
+  try {
+    return await openPayroll(await openFile(file, cli), { ...(sheet === undefined ? {} : { sheet }), claimsWorkbook: name.endsWith('.xlsx'), claimsXls: name.endsWith('.xls') });
+  } catch (err) {
+    if (err instanceof WorkbookError) throw new CliError(EXIT.rejected, err.code, `${file}: ${err.message}`);
+    throw err;
+  }
+}
+
 async function validateCommand(file: string, flags: ValidateFlags, cli: CliContext): Promise<number> {
   const maxErrors = Number(flags.maxErrors);
   if (!Number.isSafeInteger(maxErrors) || maxErrors < 0) throw new UsageError(`--max-errors must be a whole number, got "${flags.maxErrors}"`);
   const limits = limitsFrom(flags, cli);
   const thresholds = flags.compareWith === undefined ? undefined : thresholdsFrom(flags);
-  const input = await openInput(file, cli);
+  const { input, workbook } = await openInput(file, cli, flags.sheet);
   const errorsCsv = flags.errorsCsv === undefined ? undefined : new ErrorsCsvWriter(createWriteStream(flags.errorsCsv));
   // Loaded when used: the parser (with its phone-number metadata) takes half a second to load, which every
   // other command would otherwise pay at start-up.
@@ -110,10 +128,10 @@ async function validateCommand(file: string, flags: ValidateFlags, cli: CliConte
   }
 
   if (flags.json) {
-    const json = comparison === undefined ? reportJson(report) : { ...reportJson(report), comparison: comparisonJson(comparison) };
+    const json = { ...reportJson(report), ...(workbook ? { workbook } : {}), ...(comparison === undefined ? {} : { comparison: comparisonJson(comparison) }) };
     cli.stdout.write(`${JSON.stringify(json)}\n`);
   } else {
-    let text = humanReport(file, report, maxErrors, flags.errorsCsv, errorsCsv?.count ?? 0);
+    let text = humanReport(file, report, maxErrors, flags.errorsCsv, errorsCsv?.count ?? 0, workbook);
     if (comparison !== undefined) text += `${comparisonLines(flags.compareWith!, comparison, maxErrors).join('\n')}\n`;
     cli.stdout.write(text);
   }
@@ -135,7 +153,7 @@ async function previousRun(path: string, limits: PayrollLimits, cli: CliContext)
   if (path === '-') throw new UsageError('--compare-with needs a file path, not "-"');
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) throw new UsageError(`--compare-with: no such file: ${path}`, 'Pass the CSV of the previous run of this payroll.');
-  const input = await openInput(path, cli);
+  const { input } = await openInput(path, cli);
   const { validatePayroll } = await import('../../../payroll/validate-file.js');
   const { DraftCollector } = await import('../../../payroll/draft-collector.js');
   const collector = new DraftCollector();
@@ -147,8 +165,8 @@ async function previousRun(path: string, limits: PayrollLimits, cli: CliContext)
   return collector.drafts();
 }
 
-function humanReport(file: string, report: ValidationReport, maxErrors: number, csvPath: string | undefined, csvCount: number): string {
-  const out = [`${file === '-' ? 'standard input' : file}:`, ...summaryLines(report).map((l) => `  ${l}`)];
+function humanReport(file: string, report: ValidationReport, maxErrors: number, csvPath: string | undefined, csvCount: number, workbook: WorkbookFacts | null): string {
+  const out = [`${file === '-' ? 'standard input' : file}:`, ...(workbook ? [`  ${workbookLine(workbook)}`] : []), ...summaryLines(report).map((l) => `  ${l}`)];
   const errors = report.issues.filter((i) => i.severity === 'error');
   const warnings = report.issues.filter((i) => i.severity === 'warning');
   for (const [title, list, total] of [['Errors', errors, report.errorCount], ['Warnings', warnings, report.warningCount]] as const) {
