@@ -70,10 +70,11 @@ export function consoleStatic(options: ConsoleStaticOptions = {}): FastifyPlugin
     return reply.type('text/html; charset=utf-8').send(html);
   }
 
-  /** A file under `dir`, or undefined (missing, a folder, or a path that tries to leave `dir`). */
-  async function fileIn(relative: string): Promise<string | undefined> {
-    const path = normalize(join(dir, relative));
-    if (!path.startsWith(dir + sep)) return undefined;
+  /** A file in `folder` of `dir`, or undefined (missing, a folder, or a path that tries to leave `folder`). */
+  async function fileIn(folder: string, relative: string): Promise<string | undefined> {
+    const root = join(dir, folder);
+    const path = normalize(join(root, relative));
+    if (!path.startsWith(root + sep)) return undefined;
     const s = await stat(path).catch(() => undefined);
     return s?.isFile() ? path : undefined;
   }
@@ -84,7 +85,7 @@ export function consoleStatic(options: ConsoleStaticOptions = {}): FastifyPlugin
 
     // Vite names every asset by its content hash: a file's name never changes meaning, so it may be cached for a year.
     app.get<{ Params: { '*': string } }>('/assets/*', hidden, async (request, reply) => {
-      const path = await fileIn(join('assets', request.params['*']));
+      const path = await fileIn('assets', request.params['*']);
       if (!path) return reply.callNotFound();
       return secure(reply)
         .type(TYPES[extname(path)] ?? 'application/octet-stream')
@@ -93,7 +94,7 @@ export function consoleStatic(options: ConsoleStaticOptions = {}): FastifyPlugin
     });
     // Unhashed files at the root (the icon): always revalidated.
     app.get('/favicon.svg', hidden, async (_request, reply) => {
-      const path = await fileIn('favicon.svg');
+      const path = await fileIn('.', 'favicon.svg');
       if (!path) return reply.callNotFound();
       return secure(reply).type(TYPES['.svg']!).header('cache-control', 'no-cache').send(createReadStream(path));
     });

@@ -138,7 +138,7 @@ export function BatchPage({ id, session, features }: { id: string; session: Sess
         </div>
         <p aria-live="polite" class="live" data-testid="progress-text">
           {count(settled)} of {plural(total, 'payout')} settled ({percent}%) · {statusWord(status)}
-          {!final && rate > 0 && (
+          {status === 'RUNNING' && !p?.paused && rate > 0 && (
             <>
               {' '}
               · {rate.toFixed(rate < 10 ? 1 : 0)} payouts/s · about {duration(left ?? 0)} left

@@ -12,7 +12,7 @@ import { paths } from '../router.js';
 import type { Page, Payout } from '../types.js';
 
 const PAYOUT_STATUSES = ['pending', 'submitting', 'awaiting_funds', 'accepted', 'succeeded', 'failed', 'rejected', 'cancelled', 'unresolved'];
-const PAGE = 50;
+const PAGE = 25;
 
 export function PayoutsTable({ batchId, features, refreshKey }: { batchId: string; features: Features; refreshKey: unknown }) {
   const [status, setStatus] = useState('');
