@@ -5,7 +5,7 @@ import { ProblemBox } from '../components/problem-box.js';
 import { StatusBadge, statusWord } from '../components/status.js';
 import { count, dateTime, kes } from '../format.js';
 import { paths } from '../router.js';
-import { BATCH_STATUSES, type Session } from '../types.js';
+import { type Batch, BATCH_STATUSES, type Session } from '../types.js';
 import { useAsync } from '../use-async.js';
 
 const PAGE = 25;
@@ -46,42 +46,7 @@ export function BatchesPage({ session }: { session: Session }) {
       </div>
       <ProblemBox error={error} />
       {value && value.items.length === 0 && <p class="empty">No batches{status ? ` in ${statusWord(status)}` : ''} yet.</p>}
-      {value && value.items.length > 0 && (
-        <div class="table-wrap">
-          <table class="batches">
-            <caption class="sr-only">Batches, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Batch</th>
-                <th scope="col">Payroll</th>
-                <th scope="col">Status</th>
-                <th scope="col" class="num">Payouts</th>
-                <th scope="col" class="num">Invalid</th>
-                <th scope="col" class="num">Total</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {value.items.map((b) => (
-                <tr key={b.id} data-batch={b.id}>
-                  <th scope="row">
-                    <a href={paths.batch(b.id)}>{b.id}</a>
-                    {b.fileName && <div class="muted small">{b.fileName}</div>}
-                  </th>
-                  <td>{b.payroll ?? '—'}</td>
-                  <td>
-                    <StatusBadge status={b.status} />
-                  </td>
-                  <td class="num">{count(b.valid)}</td>
-                  <td class="num">{count(b.invalid)}</td>
-                  <td class="num">{kes(b.totalAmount)}</td>
-                  <td>{dateTime(b.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {value && value.items.length > 0 && <BatchTable items={value.items} />}
       <div class="pager">
         <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
           Newer
@@ -91,5 +56,50 @@ export function BatchesPage({ session }: { session: Session }) {
         </button>
       </div>
     </section>
+  );
+}
+
+/** One row per batch; the payroll column only where the server labels batches with their payroll. */
+function BatchTable({ items }: { items: Batch[] }) {
+  const payroll = items.some((b) => 'payroll' in b);
+  return (
+    <div class="table-wrap">
+      <table class="batches">
+        <caption class="sr-only">Batches, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Batch</th>
+            {payroll && <th scope="col">Payroll</th>}
+            <th scope="col">Status</th>
+            <th scope="col" class="num">Payouts</th>
+            <th scope="col" class="num">Invalid</th>
+            <th scope="col" class="num">Total</th>
+            <th scope="col">Submitted</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((b) => (
+            <tr key={b.id} data-batch={b.id}>
+              <th scope="row">
+                <a href={paths.batch(b.id)}>{b.id}</a>
+                {b.fileName && <div class="muted small">{b.fileName}</div>}
+              </th>
+              {payroll && <td>{b.payroll ?? '—'}</td>}
+              <td>
+                <StatusBadge status={b.status} />
+                {b.payAt && b.status === 'SCHEDULED' && <div class="muted small">pays {dateTime(b.payAt)}</div>}
+              </td>
+              <td class="num">{count(b.valid)}</td>
+              <td class="num">{count(b.invalid)}</td>
+              <td class="num">{kes(b.totalAmount)}</td>
+              <td>
+                {dateTime(b.createdAt)}
+                {b.submittedBy && <div class="muted small">by {b.submittedBy}</div>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -19,6 +19,7 @@ const isXlsx = (f: File) => f.name.toLowerCase().endsWith('.xlsx') || f.type ===
 const CELLS_MAX_BYTES = 20 * 1024 * 1024;
 
 interface Options {
+  batchId: string;
   policy: 'strict' | 'skip-invalid';
   approvalRequired: boolean;
   payroll: string;
@@ -28,7 +29,7 @@ interface Options {
 
 export function UploadPage({ session, features }: { session: Session; features: Features }) {
   const [file, setFile] = useState<File | null>(null);
-  const [options, setOptions] = useState<Options>({ policy: 'strict', approvalRequired: true, payroll: '', payAt: '', sheet: '' });
+  const [options, setOptions] = useState<Options>({ batchId: '', policy: 'strict', approvalRequired: true, payroll: '', payAt: '', sheet: '' });
   const [answer, setAnswer] = useState<DryRunAnswer | null>(null);
   const [cells, setCells] = useState<CsvCells | null>(null);
   const [checked, setChecked] = useState(false);
@@ -61,6 +62,7 @@ export function UploadPage({ session, features }: { session: Session; features: 
   const query = (extra: Record<string, string | boolean>) => ({
     policy: options.policy,
     approvalRequired: options.approvalRequired,
+    ...(options.batchId.trim() ? { batchId: options.batchId.trim() } : {}),
     ...(features.payroll && options.payroll.trim() ? { payroll: options.payroll.trim() } : {}),
     ...(features.payAt && options.payAt ? { payAt: localToRfc3339(options.payAt) } : {}),
     ...(features.sheet && options.sheet ? { sheet: options.sheet } : {}),
@@ -145,6 +147,18 @@ export function UploadPage({ session, features }: { session: Session; features: 
 
       <fieldset class="options">
         <legend>How to pay it</legend>
+        <label class="field">
+          Batch id (optional: a name people will recognise, e.g. payroll-2026-11)
+          <input
+            type="text"
+            name="batchId"
+            maxLength={64}
+            pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}"
+            title="letters, digits, dot, dash or underscore; starting with a letter or digit"
+            value={options.batchId}
+            onInput={(e) => set('batchId', e.currentTarget.value, false)}
+          />
+        </label>
         <label class="field">
           If some rows are invalid
           <select value={options.policy} onChange={(e) => set('policy', e.currentTarget.value as Options['policy'])}>
