@@ -91,7 +91,7 @@ function titleOf(page: string): string {
 function Page({ route, session, features }: { route: ReturnType<typeof parseRoute>; session: Session; features: Features }) {
   switch (route.page) {
     case 'batches':
-      return <BatchesPage session={session} />;
+      return <BatchesPage session={session} features={features} />;
     case 'upload':
       return <UploadPage session={session} features={features} />;
     case 'attention':

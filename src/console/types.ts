@@ -27,7 +27,9 @@ export const BATCH_STATUSES: readonly BatchStatus[] = ['CREATED', 'SCHEDULED', '
 export const FINAL_STATUSES: readonly BatchStatus[] = ['COMPLETED', 'CANCELLED'];
 
 export interface Counts {
+  /** Not sent yet. */
   pending: number;
+  /** Sent or being sent, not settled: includes `awaitingFunds`. */
   inFlight: number;
   awaitingFunds: number;
   succeeded: number;
@@ -136,6 +138,9 @@ export interface ValidationReport {
   totalAmount: string;
   errors: Issue[];
   warningsList: Issue[];
+  /** Being added for .xlsx uploads (the server may say it here or beside the report). */
+  sheet?: string;
+  sheets?: string[];
 }
 
 export interface ComparisonFinding {
@@ -166,6 +171,8 @@ export interface Preview {
   wallet: { balance: string; shortfall: string | null } | null;
   walletUnavailable?: boolean;
   comparison: Comparison | null;
+  sheet?: string;
+  sheets?: string[];
 }
 
 export interface DryRunAnswer {

@@ -11,7 +11,7 @@ import { API_KEYS, type Engine, startEngine } from '../support/engine.js';
 import { http } from '../support/http.js';
 import { payrollCsv, payrollRows } from '../support/payroll.js';
 import { eventually } from '../support/waiting.js';
-import { attributes, launchBrowser, newUserPage, PHONE, screenshot, signIn } from './support.js';
+import { attributes, checkFile, launchBrowser, newUserPage, PHONE, screenshot, signIn, submitChecked } from './support.js';
 
 const COUNT = 40;
 const AMOUNT = 1000;
@@ -76,11 +76,8 @@ describe('web console', () => {
   });
 
   it('shows every invalid row of a messy file with its bad cell highlighted and the rule in words', async () => {
-    await alice.getByRole('link', { name: 'Upload', exact: true }).click();
-    await alice.getByLabel(/Payroll file/).setInputFiles({ name: 'november-messy.csv', mimeType: 'text/csv', buffer: Buffer.from(MESSY) });
-    await alice.getByRole('button', { name: 'Check the file' }).click();
+    await checkFile(alice, { name: 'november-messy.csv', content: MESSY });
     const table = alice.getByTestId('invalid-rows');
-    await expect.poll(() => table.isVisible()).toBe(true);
     // Lines 3, 4 and 5 of the file; each row once, its bad cell marked.
     expect(await attributes(table.locator('tbody tr'), 'data-line')).toEqual(['3', '4', '5']);
     const bad: [string | null, string | null][] = [];
@@ -101,14 +98,12 @@ describe('web console', () => {
 
   it('uploads a good file with approval required, previews it and submits it', async () => {
     const csv = payrollCsv(payrollRows(COUNT, { amount: () => AMOUNT }));
-    await alice.getByLabel(/Payroll file/).setInputFiles({ name: `${BATCH}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await checkFile(alice, { name: `${BATCH}.csv`, content: csv, batchId: BATCH });
     expect(await alice.getByLabel(/approver must approve/).isChecked()).toBe(true);
-    await alice.getByRole('button', { name: 'Check the file' }).click();
     const totals = alice.getByTestId('preview-totals');
-    await expect.poll(() => totals.textContent()).toContain('KES 40,000.00');
+    expect(await totals.textContent()).toContain('KES 40,000.00');
     expect(await alice.getByTestId('invalid-rows').count()).toBe(0);
-    await alice.getByRole('button', { name: 'Submit batch' }).click();
-    await expect.poll(() => alice.url()).toMatch(/\/batches\/[^/]+$/);
+    expect(await submitChecked(alice)).toBe(BATCH);
     await expect.poll(() => alice.locator('.badge').first().textContent()).toBe('Awaiting approval');
     // Alice submitted it: maker-checker hides Approve from her (and the API would refuse it).
     expect(await alice.locator('[data-action="approve"]').count()).toBe(0);
@@ -123,7 +118,7 @@ describe('web console', () => {
     await expect.poll(() => dialog.isVisible()).toBe(true);
     const id = await bob.getByTestId('batch-id').textContent();
     expect(await dialog.textContent()).toContain(`Approve batch ${id}: 40 payouts, KES 40,000.00`);
-    await screenshot(bob, 'approve-dialog');
+    await screenshot(bob, 'approve-dialog', { fullPage: false });
     await dialog.getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => dialog.isVisible()).toBe(false);
     const row = await engine.db.pool.query<{ approved_by: string }>('SELECT approved_by FROM batches WHERE id = $1', [id]);
@@ -141,6 +136,7 @@ describe('web console', () => {
     }, 'the batch parked with its shortfall');
     const shortfall = batch.progress.shortfall!;
     await expect.poll(() => banner.textContent()).toContain(`Top up KES ${Number(shortfall).toLocaleString('en-US', { minimumFractionDigits: 2 })}`);
+    expect(await alice.getByTestId('pending').textContent()).toMatch(/^KES 20,000\.00\s*20 payouts$/);
     const bar = alice.getByRole('progressbar');
     expect(Number(await bar.getAttribute('aria-valuenow'))).toBe(50);
     await screenshot(alice, 'batch-awaiting-funds');

@@ -56,10 +56,10 @@ export async function signIn(page: Page, key: string, path = '/batches'): Promis
   await expect.poll(() => page.getByTestId('who').isVisible()).toBe(true);
 }
 
-/** A full-page screenshot named for the page it shows. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** A screenshot (the full page unless told otherwise: a modal dialog is better in its viewport) named for what it shows. */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
-  const shot = await page.screenshot({ fullPage: true, animations: 'disabled' });
+  const shot = await page.screenshot({ fullPage: options.fullPage ?? true, animations: 'disabled' });
   await writeFile(join(SCREENSHOTS, `${name}.png`), shot);
   if (process.env['UPDATE_SCREENSHOTS'] === '1') {
     await mkdir(DOC_SCREENSHOTS, { recursive: true });
@@ -70,4 +70,35 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** One attribute of every element a locator finds, in document order. */
 export async function attributes(locator: Locator, name: string): Promise<(string | null)[]> {
   return Promise.all((await locator.all()).map((l) => l.getAttribute(name)));
+}
+
+export interface UploadChoice {
+  /** The file as the officer picks it. */
+  name: string;
+  content: string | Buffer;
+  mimeType?: string;
+  batchId?: string;
+  policy?: 'strict' | 'skip-invalid';
+  approvalRequired?: boolean;
+}
+
+/** On the upload page: picks the file, sets the options, presses "Check the file" and waits for the preview. */
+export async function checkFile(page: Page, choice: UploadChoice): Promise<void> {
+  if (!page.url().endsWith('/upload')) await page.getByRole('link', { name: 'Upload', exact: true }).click();
+  const buffer = typeof choice.content === 'string' ? Buffer.from(choice.content) : choice.content;
+  await page.getByLabel(/Payroll file/).setInputFiles({ name: choice.name, mimeType: choice.mimeType ?? 'text/csv', buffer });
+  if (choice.batchId !== undefined) await page.getByLabel(/Batch id/).fill(choice.batchId);
+  if (choice.policy) await page.getByLabel('If some rows are invalid').selectOption(choice.policy);
+  if (choice.approvalRequired !== undefined) await page.getByLabel(/approver must approve/).setChecked(choice.approvalRequired);
+  await page.getByRole('button', { name: /^Check (the file|again)$/ }).click();
+  await expect.poll(() => page.getByTestId('preview-totals').isVisible()).toBe(true);
+}
+
+/** After a check: ticks "I have checked these" when there are warnings, submits, and resolves to the new batch's id. */
+export async function submitChecked(page: Page): Promise<string> {
+  const acknowledge = page.getByLabel(/I have checked these/);
+  if (await acknowledge.count()) await acknowledge.check();
+  await page.getByRole('button', { name: 'Submit batch' }).click();
+  await expect.poll(() => page.url()).toMatch(/\/batches\/[^/]+$/);
+  return decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
 }

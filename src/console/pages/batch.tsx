@@ -156,9 +156,9 @@ export function BatchPage({ id, session, features }: { id: string; session: Sess
             </div>
             <div>
               <dt>Pending</dt>
-              <dd>
+              <dd data-testid="pending">
                 {kes(p.amounts.pending)}
-                <div class="small">{plural(p.counts.pending + p.counts.inFlight + p.counts.awaitingFunds, 'payout')}</div>
+                <div class="small">{plural(p.counts.pending + p.counts.inFlight, 'payout')}</div>
               </dd>
             </div>
             <div class={p.counts.failed + p.counts.rejected ? 'bad' : ''}>

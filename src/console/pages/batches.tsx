@@ -5,12 +5,13 @@ import { ProblemBox } from '../components/problem-box.js';
 import { StatusBadge, statusWord } from '../components/status.js';
 import { count, dateTime, kes } from '../format.js';
 import { paths } from '../router.js';
-import { type Batch, BATCH_STATUSES, type Session } from '../types.js';
+import type { Features } from '../features.js';
+import type { Batch, Session } from '../types.js';
 import { useAsync } from '../use-async.js';
 
 const PAGE = 25;
 
-export function BatchesPage({ session }: { session: Session }) {
+export function BatchesPage({ session, features }: { session: Session; features: Features }) {
   const [status, setStatus] = useState('');
   // The cursors of the pages before this one, to go back.
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
@@ -38,7 +39,7 @@ export function BatchesPage({ session }: { session: Session }) {
             }}
           >
             <option value="">All</option>
-            {BATCH_STATUSES.map((s) => (
+            {features.batchStatuses.map((s) => (
               <option value={s}>{statusWord(s)}</option>
             ))}
           </select>

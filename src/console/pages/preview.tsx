@@ -19,9 +19,10 @@ const KIND_WORDS: Record<string, string> = {
 export function Preview({ answer, cells }: { answer: DryRunAnswer; cells: CsvCells | null }) {
   const r = answer.report;
   const p = answer.preview;
+  const sheet = answer.sheet ?? r.sheet ?? p?.sheet;
   return (
     <section class="preview" aria-labelledby="preview-title">
-      <h2 id="preview-title">Preview{answer.sheet ? ` of sheet “${answer.sheet}”` : ''}</h2>
+      <h2 id="preview-title">Preview{sheet ? ` of sheet “${sheet}”` : ''}</h2>
       <dl class="totals" data-testid="preview-totals">
         <div>
           <dt>Rows</dt>

@@ -18,7 +18,7 @@ export function SummaryPage({ id }: { id: string }) {
         ['Rejected by PesaWay', count(p.counts.rejected), kes(p.amounts.rejected)],
         ['Unresolved', count(p.counts.unresolved), kes(p.amounts.unresolved)],
         ['Cancelled', count(p.counts.cancelled), kes(p.amounts.cancelled)],
-        ['Not settled yet', count(p.counts.pending + p.counts.inFlight + p.counts.awaitingFunds), kes(p.amounts.pending)],
+        ['Not settled yet', count(p.counts.pending + p.counts.inFlight), kes(p.amounts.pending)],
       ]
     : [];
   return (

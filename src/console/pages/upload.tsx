@@ -109,7 +109,9 @@ export function UploadPage({ session, features }: { session: Session; features: 
   // Warnings are the one refusal the submitter can lift here, by saying they checked them.
   const blocked = refusal && refusal.code !== 'warnings_unacknowledged';
   const canSubmit = answer !== null && !blocked && (warnings === 0 || checked) && busy === null;
-  const sheets = answer?.sheets ?? [];
+  // Where the server says which sheets a workbook has: beside the report, in it, or in the preview.
+  const sheets = answer?.sheets ?? answer?.report.sheets ?? answer?.preview?.sheets ?? [];
+  const sheetRead = answer?.sheet ?? answer?.report.sheet ?? answer?.preview?.sheet;
 
   return (
     <section>
@@ -185,7 +187,7 @@ export function UploadPage({ session, features }: { session: Session; features: 
         {features.sheet && sheets.length > 1 && (
           <label class="field">
             Sheet of the workbook
-            <select value={options.sheet || answer?.sheet || ''} onChange={(e) => set('sheet', e.currentTarget.value)}>
+            <select value={options.sheet || sheetRead || ''} onChange={(e) => set('sheet', e.currentTarget.value)}>
               {sheets.map((s) => (
                 <option value={s}>{s}</option>
               ))}
