@@ -83,13 +83,16 @@ describe('web console', () => {
     const bad: [string | null, string | null][] = [];
     for (const row of await table.locator('tbody tr').all()) for (const cell of await row.locator('td.bad-cell').all()) bad.push([await row.getAttribute('data-line'), await cell.textContent()]);
     expect(bad).toEqual([
-      ['3', '0710 01'],
+      ['3', '*****01'], // the phone cell masked, as the API masks it in its message
       ['4', '1500,50'],
       ['5', ''],
     ]);
     const why = await table.locator('tbody tr[data-line="4"] td.why').textContent();
     expect(why).toMatch(/comma/i);
     expect(why).toContain('amount_decimal_comma');
+    // Phone numbers read from the file are masked on screen too.
+    expect(await table.textContent()).not.toContain('0710023757');
+    expect(await table.locator('tbody tr[data-line="4"] td').nth(2).textContent()).toBe('0710***757');
     expect(await alice.getByTestId('refusal').textContent()).toMatch(/invalid/i);
     // Strict: the file cannot be submitted as it is.
     expect(await alice.getByRole('button', { name: 'Submit batch' }).isDisabled()).toBe(true);

@@ -3,11 +3,15 @@
  * its bad cell highlighted and the rule in words, the warnings to acknowledge, and what changed since the
  * payroll's previous batch (grouped by kind). Sections the server does not send yet are left out.
  */
-import { maskPhonesInText } from '../../common/mask.js';
+import { maskPhone, maskPhonesInText } from '../../common/mask.js';
 import type { CsvCells } from '../csv-cells.js';
 import { count, dateTime, kes, plural } from '../format.js';
 import { paths } from '../router.js';
 import type { Comparison, DryRunAnswer, Issue } from '../types.js';
+
+/** A header that holds phone numbers (as the payroll core's aliases name them): its cells are masked whole. */
+const PHONE_HEADER = /phone|msisdn|mobile|^tel|mpesa/i;
+const shown = (header: string, cell: string): string => (PHONE_HEADER.test(header) ? maskPhone(cell) : maskPhonesInText(cell));
 
 const KIND_WORDS: Record<string, string> = {
   new_payee: 'New payees (not in the previous batch)',
@@ -120,7 +124,7 @@ function InvalidRows({ errors, invalid, cells }: { errors: Issue[]; invalid: num
                   <th scope="row">{line ?? 'file'}</th>
                   {header.map((h, i) => (
                     <td class={bad.has(h) ? 'bad-cell' : ''} aria-invalid={bad.has(h) ? 'true' : undefined} title={bad.has(h) ? issues.filter((x) => x.column === h).map((x) => x.message).join('; ') : undefined}>
-                      {row ? maskPhonesInText(row[i] ?? '') : ''}
+                      {row ? shown(h, row[i] ?? '') : ''}
                     </td>
                   ))}
                   <td class="why">

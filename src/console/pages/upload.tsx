@@ -219,7 +219,7 @@ export function UploadPage({ session, features }: { session: Session; features: 
               {plural(warnings, 'warning')}
             </label>
           )}
-          {blocked && <p class="error-box">This file cannot be submitted as it is: {refusal.message}</p>}
+          {blocked && <p class="error-box">This file cannot be submitted as it is (see above): fix it, or choose to skip the invalid rows, and check it again.</p>}
           <p>
             {answer.report.valid > 0 && (
               <>
