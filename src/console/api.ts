@@ -35,7 +35,7 @@ function withQuery(path: string, query: Query = {}): string {
   return qs ? `${path}?${qs}` : path;
 }
 
-async function call<T>(method: string, path: string, options: { query?: Query; json?: unknown; body?: BodyInit } = {}): Promise<T> {
+async function call<T>(method: string, path: string, options: { query?: Query; json?: unknown; body?: FormData | string } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let body = options.body;
