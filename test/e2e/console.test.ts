@@ -139,9 +139,10 @@ describe('web console', () => {
     }, 'the batch parked with its shortfall');
     const shortfall = batch.progress.shortfall!;
     await expect.poll(() => banner.textContent()).toContain(`Top up KES ${Number(shortfall).toLocaleString('en-US', { minimumFractionDigits: 2 })}`);
-    expect(await alice.getByTestId('pending').textContent()).toMatch(/^KES 20,000\.00\s*20 payouts$/);
+    // The page's next poll (at most a second later) shows what the API says.
     const bar = alice.getByRole('progressbar');
-    expect(Number(await bar.getAttribute('aria-valuenow'))).toBe(50);
+    await expect.poll(() => bar.getAttribute('aria-valuenow')).toBe('50');
+    await expect.poll(() => alice.getByTestId('pending').textContent()).toMatch(/^KES 20,000\.00\s*20 payouts$/);
     await screenshot(alice, 'batch-awaiting-funds');
 
     const topUp = await http('POST', `${engine.sandbox.url}/__sandbox/top-up`, { json: { amount: shortfall } });

@@ -65,3 +65,14 @@ describe('parseCsvCells', () => {
     expect(byLine.get(2)).toEqual(['E1', '1500,50']);
   });
 });
+
+describe('rateOf (the batch page: payouts per second from successive polls)', () => {
+  it('is settled payouts over seconds between the oldest and newest sample, 0 without two samples', async () => {
+    const { rateOf } = await import('../../src/console/pages/rate.js');
+    expect(rateOf([])).toBe(0);
+    expect(rateOf([{ at: 0, settled: 5 }])).toBe(0);
+    expect(rateOf([{ at: 0, settled: 5 }, { at: 1000, settled: 8 }, { at: 4000, settled: 25 }])).toBe(5);
+    // A batch parked for funds settles nothing: the rate falls to 0 (and no time left is shown).
+    expect(rateOf([{ at: 0, settled: 20 }, { at: 5000, settled: 20 }])).toBe(0);
+  });
+});
