@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsvCells } from '../../src/console/csv-cells.js';
 import { cents, duration, fromCents, kes, localToRfc3339 } from '../../src/console/format.js';
+import { rateOf } from '../../src/console/pages/rate.js';
 
 describe('kes', () => {
   it('groups thousands with commas and always shows two decimals', () => {
@@ -67,8 +68,7 @@ describe('parseCsvCells', () => {
 });
 
 describe('rateOf (the batch page: payouts per second from successive polls)', () => {
-  it('is settled payouts over seconds between the oldest and newest sample, 0 without two samples', async () => {
-    const { rateOf } = await import('../../src/console/pages/rate.js');
+  it('is settled payouts over seconds between the oldest and newest sample, 0 without two samples', () => {
     expect(rateOf([])).toBe(0);
     expect(rateOf([{ at: 0, settled: 5 }])).toBe(0);
     expect(rateOf([{ at: 0, settled: 5 }, { at: 1000, settled: 8 }, { at: 4000, settled: 25 }])).toBe(5);
