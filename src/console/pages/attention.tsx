@@ -45,12 +45,11 @@ export function AttentionPage({ session, features }: { session: Session; feature
   return (
     <section>
       <h1>Payouts that need a person</h1>
-      <div class="tabs" role="tablist" aria-label="Lists">
+      <div class="tabs" role="group" aria-label="Which payouts">
         {LISTS.map(([id, label]) => (
           <button
             type="button"
-            role="tab"
-            aria-selected={list === id}
+            aria-pressed={list === id}
             class={list === id ? 'tab selected' : 'tab'}
             onClick={() => {
               setList(id);
@@ -109,6 +108,7 @@ export function AttentionPage({ session, features }: { session: Session; feature
           </table>
         </div>
       )}
+      {(cursors.length > 1 || value?.nextCursor) && (
       <div class="pager">
         <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
           Newer
@@ -117,6 +117,7 @@ export function AttentionPage({ session, features }: { session: Session; feature
           Older
         </button>
       </div>
+      )}
       <ConfirmDialog request={confirm} onClose={() => setConfirm(null)} />
     </section>
   );

@@ -48,6 +48,7 @@ export function BatchesPage({ session, features }: { session: Session; features:
       <ProblemBox error={error} />
       {value && value.items.length === 0 && <p class="empty">No batches{status ? ` in ${statusWord(status)}` : ''} yet.</p>}
       {value && value.items.length > 0 && <BatchTable items={value.items} />}
+      {(cursors.length > 1 || value?.nextCursor) && (
       <div class="pager">
         <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
           Newer
@@ -56,6 +57,7 @@ export function BatchesPage({ session, features }: { session: Session; features:
           Older
         </button>
       </div>
+      )}
     </section>
   );
 }
