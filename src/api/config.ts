@@ -20,6 +20,8 @@ export interface ApiConfig {
   sessionTtlHours?: number;
   /** Mark the session cookie Secure even on plain HTTP (SESSION_COOKIE_SECURE, e.g. behind a TLS proxy). */
   sessionCookieSecure?: boolean;
+  /** The built web console served at `/` (CONSOLE_DIR); default dist/console of this project. */
+  consoleDir?: string;
 }
 
 export function loadApiConfig(env: Env): ApiConfig {
@@ -41,5 +43,6 @@ export function loadApiConfig(env: Env): ApiConfig {
     callbackStoreConnections: readInt(env, 'CALLBACK_STORE_CONNECTIONS', 2, { min: 1, max: 32 }),
     sessionTtlHours: readInt(env, 'SESSION_TTL_HOURS', 8, { min: 1, max: 24 * 30 }),
     sessionCookieSecure: readBool(env, 'SESSION_COOKIE_SECURE', false),
+    ...(readOptionalString(env, 'CONSOLE_DIR') ? { consoleDir: readOptionalString(env, 'CONSOLE_DIR') } : {}),
   };
 }

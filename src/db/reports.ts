@@ -63,12 +63,36 @@ export const REPORT_COLUMNS = `row_no AS "rowNo", line, attempt, reference, empl
        ELSE jsonb_build_object('by', attention_resolved_by, 'at', attention_resolved_at, 'note', attention_resolution) END AS "attentionResolution",
   ${OPEN_ATTENTION} AS "attentionOpen"`;
 
-/** A page of current attempts in row order, optionally by status, after `afterRowNo`. */
-export async function payoutPage(db: Queryable, batchId: string, q: { status?: PayoutStatus | undefined; afterRowNo: number; limit: number }): Promise<ReportRow[]> {
+/** Longest search text a payouts page accepts (the API's `q`): an employee id, a name or a reference. */
+export const PAYOUT_SEARCH_MAX = 100;
+
+/** `q` as a LIKE pattern's literal part: `%`, `_` and `\` match themselves. */
+const likeLiteral = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * A page of current attempts in row order, optionally by status, after `afterRowNo`. `search` keeps the rows
+ * whose employee id starts with it, whose name contains it (both case-insensitive) or whose reference is it.
+ * It walks the batch's (batch_id, row_no) index in row order and stops at `limit` matches, so a page of a
+ * 100,000-row batch reads at most that batch's rows once, and keyset paging by row stays exact.
+ */
+export async function payoutPage(
+  db: Queryable,
+  batchId: string,
+  q: { status?: PayoutStatus | undefined; afterRowNo: number; limit: number; search?: string | undefined },
+): Promise<ReportRow[]> {
   const params: unknown[] = [batchId, q.afterRowNo, q.limit];
   const byStatus = q.status ? `AND status = $${params.push(q.status)}` : '';
+  const search = q.search?.trim();
+  let bySearch = '';
+  if (search) {
+    const like = likeLiteral(search);
+    const prefix = params.push(`${like}%`);
+    const contains = params.push(`%${like}%`);
+    const exact = params.push(search.toUpperCase());
+    bySearch = `AND (employee_id ILIKE $${prefix} OR name ILIKE $${contains} OR reference = $${exact})`;
+  }
   const { rows } = await db.query<ReportRow>(
-    `SELECT ${REPORT_COLUMNS} FROM payouts WHERE batch_id = $1 AND is_current AND row_no > $2 ${byStatus} ORDER BY row_no LIMIT $3`,
+    `SELECT ${REPORT_COLUMNS} FROM payouts WHERE batch_id = $1 AND is_current AND row_no > $2 ${byStatus} ${bySearch} ORDER BY row_no LIMIT $3`,
     params,
   );
   return rows;

@@ -57,6 +57,7 @@ async function main(): Promise<number> {
 
   const ui = engine.stack.temporalUiUrl ?? '(remote Temporal)';
   say('');
+  say(`Web console:     ${engine.apiUrl}/   (sign in with an API key below: the submitter uploads, the approver approves)`);
   say(`Temporal Web UI: ${ui}`);
   say(`Use the CLI:    export DISBURSE_API_URL=${engine.apiUrl} DISBURSE_API_KEY=${engine.secrets.keys.submitter}`);
   say(`                npx disburse list   (approver key: ${engine.secrets.keys.approver}; viewer key: ${engine.secrets.keys.viewer})`);
@@ -83,6 +84,7 @@ async function main(): Promise<number> {
   say(`  ${formatKes(parseDecimal(result.paid))} paid of ${formatKes(parseDecimal(result.total))}${result.toppedUp.length ? `; wallet topped up ${result.toppedUp.join(', ')}` : ''}`);
   say(`  report: ${result.reportPath}`);
   say(`  invalid rows: ${engine.apiUrl}/v1/batches/${result.batchId}/errors.csv`);
+  say(`  in the web console: ${engine.apiUrl}/batches/${result.batchId}`);
   if (engine.stack.temporalUiUrl) {
     say(`  in the Temporal Web UI: ${engine.stack.temporalUiUrl}/namespaces/${engine.stack.temporalNamespace}/workflows?query=${encodeURIComponent(`BatchId="${result.batchId}"`)}`);
   }

@@ -15,7 +15,13 @@ describe('npm run demo -- --exit', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    // While the demo runs, its web console answers at the printed address (the built console, not the 503 page).
+    let consolePage: Promise<{ status: number; html: string }> | undefined;
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const url = /Web console: +(\S+)/.exec(out)?.[1];
+      if (url && !consolePage) consolePage = fetch(url).then(async (r) => ({ status: r.status, html: await r.text() }));
+    });
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
 
@@ -23,6 +29,8 @@ describe('npm run demo -- --exit', () => {
     expect(out).toMatch(/Submitted payroll\.csv as batch (demo-[\d-]+): 200 rows, 196 valid, 4 invalid/);
     expect(out).toMatch(/The PesaWay wallet ran out \(455\.001\)\. Shortfall KES [\d,]+\.\d\d: topping up/);
     expect(out).toMatch(/Batch demo-[\d-]+: COMPLETED\n {2}paid 195, failed 1, rejected 0, unresolved 0, cancelled 0/);
+    expect(out).toMatch(/in the web console: http:\/\/127\.0\.0\.1:\d+\/batches\/demo-[\d-]+\n/);
+    expect(await consolePage).toMatchObject({ status: 200, html: expect.stringMatching(/<script type="module"[^>]+src="\/assets\/index-[\w-]+\.js"/) });
     expect(out).toMatch(/in the Temporal Web UI: http:\/\/127\.0\.0\.1:\d+\/namespaces\/default\/workflows\?query=BatchId%3D%22demo-/);
     const reportPath = /report: (.+-report\.csv)/.exec(out)![1]!;
     const report = (await readFile(reportPath, 'utf8')).trim().split('\n');

@@ -13,6 +13,7 @@ import { startEmbeddedPostgres, type PostgresHandle } from '../../src/dev/postgr
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/dev/temporal-server.js';
 import { resolveTemporalTool } from '../../src/dev/tools.js';
 import { writeWorkflowBundle } from '../../src/worker/bundle.js';
+import { ensureConsoleBuilt } from './console-build.js';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const log = (line: string): void => void process.stderr.write(`[test stack] ${line}\n`);
@@ -26,16 +27,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     const [cli, testServer] = [await resolveTemporalTool('cli', { log }), await resolveTemporalTool('testServer', { log })];
     const workflowBundlePath = join(scratch, 'workflow-bundle.js');
-    const [pgResult, temporalResult, bundleResult] = await Promise.allSettled([
+    const [pgResult, temporalResult, bundleResult, consoleResult] = await Promise.allSettled([
       freePort().then((port) => startEmbeddedPostgres({ dataDir: join(scratch, 'pg'), port, persistent: false, database: 'disburse_test', fast: true, log })),
       freePort().then((port) => startTemporalDevServer({ cliPath: cli.path, port })),
       writeWorkflowBundle(workflowBundlePath),
+      ensureConsoleBuilt(log),
     ]);
     if (pgResult.status === 'fulfilled') postgres = pgResult.value;
     if (temporalResult.status === 'fulfilled') temporal = temporalResult.value;
     if (pgResult.status === 'rejected') throw pgResult.reason;
     if (temporalResult.status === 'rejected') throw temporalResult.reason;
     if (bundleResult.status === 'rejected') throw bundleResult.reason;
+    if (consoleResult.status === 'rejected') throw consoleResult.reason;
     if (!postgres || !temporal) throw new Error('unreachable: both servers settled');
     project.provide('temporalAddress', temporal.address);
     project.provide('postgresAdminUrl', postgres.adminUrl);

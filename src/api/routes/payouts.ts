@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { batchIssuePages, getBatch } from '../../db/batches.js';
 import { getPayout, payoutTimeline, payoutsNeedingAttention } from '../../db/payouts.js';
 import { ATTENTION_LISTS, type AttentionList } from '../../domain/attention.js';
-import { payoutPage } from '../../db/reports.js';
+import { PAYOUT_SEARCH_MAX, payoutPage } from '../../db/reports.js';
 import { PAYOUT_STATUSES, type PayoutStatus } from '../../domain/payout-status.js';
 import { ErrorsCsvWriter } from '../../payroll/errors-csv.js';
 import { ANY_ROLE, requireRole } from '../auth.js';
@@ -34,7 +34,7 @@ export function payoutRoutes(deps: ApiDeps): FastifyPluginCallback {
   };
 
   return (app, _opts, done) => {
-    app.get<{ Params: { id: string }; Querystring: { status?: PayoutStatus; cursor?: number; limit?: number } }>(
+    app.get<{ Params: { id: string }; Querystring: { status?: PayoutStatus; q?: string; cursor?: number; limit?: number } }>(
       '/v1/batches/:id/payouts',
       {
         schema: {
@@ -46,6 +46,12 @@ export function payoutRoutes(deps: ApiDeps): FastifyPluginCallback {
             type: 'object',
             properties: {
               status: { type: 'string', enum: [...PAYOUT_STATUSES] },
+              q: {
+                type: 'string',
+                maxLength: PAYOUT_SEARCH_MAX,
+                pattern: '^[^\\u0000-\\u001f\\u007f]*$',
+                description: 'search: rows whose employee id starts with it, whose name contains it (case-insensitive) or whose reference is it',
+              },
               cursor: { type: 'integer', minimum: 0, maximum: 2_147_483_647, description: 'nextCursor of the previous page' },
               limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
             },
@@ -61,7 +67,7 @@ export function payoutRoutes(deps: ApiDeps): FastifyPluginCallback {
         requireRole(request, ANY_ROLE);
         await batchOr404(request.params.id);
         const limit = request.query.limit ?? 100;
-        const rows = await payoutPage(pool, request.params.id, { status: request.query.status, afterRowNo: request.query.cursor ?? 0, limit });
+        const rows = await payoutPage(pool, request.params.id, { status: request.query.status, search: request.query.q, afterRowNo: request.query.cursor ?? 0, limit });
         return { items: rows.map(payoutView), nextCursor: rows.length === limit ? rows.at(-1)!.rowNo : null };
       },
     );
