@@ -2,6 +2,8 @@
  * The JSON the disbursement API answers with (src/api/views.ts and schemas.ts are the contract). Money are
  * decimal strings in KES ("1500.00"); the CLI turns them into minor units before doing anything with them.
  */
+import type { ComparisonView as Comparison } from '../../api/comparison.js';
+import type { PreviewView as Preview } from '../../api/preview.js';
 import type { BatchStatus } from '../../domain/batch-status.js';
 import type { Counts } from '../../domain/tally.js';
 
@@ -75,50 +77,12 @@ export interface ValidationReport {
   warningsList: Finding[];
 }
 
-export type ComparisonKind = 'new_payee' | 'destination_changed' | 'amount_changed' | 'payee_missing';
-
-/** One comparison finding (src/api/comparison.ts): `row`/`line` are this file's, `previous…` the previous batch's. */
-export interface ComparisonFinding {
-  kind: ComparisonKind;
-  row: number | null;
-  line: number | null;
-  previousRow: number | null;
-  previousLine: number | null;
-  employeeId: string | null;
-  destination: string | null;
-  previousDestination: string | null;
-  amount: string | null;
-  previousAmount: string | null;
-  relativeChange: number | null;
-  message: string;
-}
-
-/** A file or batch against the previous batch of its payroll. */
-export interface Comparison {
-  previousBatchId: string;
-  previousCreatedAt: string;
-  counts: Record<ComparisonKind, number>;
-  matched: number;
-  previous: { count: number; totalAmount: string };
-  current: { count: number; totalAmount: string };
-  findings: ComparisonFinding[];
-  findingsTruncated: boolean;
-}
-
-/** A dry run's preview: nothing was stored. */
-export interface Preview {
-  rows: number;
-  valid: number;
-  invalid: number;
-  warnings: number;
-  totalAmount: string;
-  estimatedFees: string;
-  totalWithFees: string;
-  wallet: { balance: string; shortfall: string } | null;
-  walletUnavailable?: string;
-  issuesTruncated: boolean;
-  comparison: Comparison | null;
-}
+/**
+ * The comparison and the preview as the API writes them: its own view types (type-only imports), so the CLI
+ * reads exactly what src/api/comparison.ts and src/api/preview.ts send.
+ */
+export type { ComparisonFindingView as ComparisonFinding, ComparisonView as Comparison } from '../../api/comparison.js';
+export type { PreviewView as Preview } from '../../api/preview.js';
 
 /** `POST /v1/batches`: 201 created, 200 existing (no report) or dry run (no batch, a preview). */
 export interface SubmitResult {
