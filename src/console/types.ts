@@ -12,32 +12,12 @@ export interface Session {
   csrfToken: string | null;
 }
 
-export type BatchStatus =
-  | 'CREATED'
-  | 'SCHEDULED'
-  | 'AWAITING_APPROVAL'
-  | 'RUNNING'
-  | 'PAUSED'
-  | 'AWAITING_FUNDS'
-  | 'CANCELLING'
-  | 'COMPLETED'
-  | 'CANCELLED';
-
-export const BATCH_STATUSES: readonly BatchStatus[] = ['CREATED', 'SCHEDULED', 'AWAITING_APPROVAL', 'RUNNING', 'PAUSED', 'AWAITING_FUNDS', 'CANCELLING', 'COMPLETED', 'CANCELLED'];
-export const FINAL_STATUSES: readonly BatchStatus[] = ['COMPLETED', 'CANCELLED'];
-
-export interface Counts {
-  /** Not sent yet. */
-  pending: number;
-  /** Sent or being sent, not settled: includes `awaitingFunds`. */
-  inFlight: number;
-  awaitingFunds: number;
-  succeeded: number;
-  failed: number;
-  rejected: number;
-  cancelled: number;
-  unresolved: number;
-}
+/** The batch lifecycle and payout counts: the domain's own, as the API sends them. */
+export type { BatchStatus } from '../domain/batch-status.js';
+export type { Counts } from '../domain/tally.js';
+export { BATCH_STATUSES, FINAL_BATCH_STATUSES as FINAL_STATUSES } from '../domain/batch-status.js';
+import type { BatchStatus } from '../domain/batch-status.js';
+import type { Counts } from '../domain/tally.js';
 
 export interface Progress {
   status: BatchStatus;
