@@ -9,7 +9,7 @@ import type { Progress } from '../workflows/types.js';
 import { workflowIds } from '../workflows/definitions.js';
 
 export interface ProgressView {
-  status: string;
+  status: Progress['status'];
   paused: boolean;
   counts: Progress['counts'];
   amounts: Record<'total' | 'succeeded' | 'failed' | 'rejected' | 'cancelled' | 'unresolved' | 'pending', string>;

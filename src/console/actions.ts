@@ -3,7 +3,6 @@
  * (src/api/routes/actions.ts) so nobody is shown a button that can only fail. The API enforces them anyway.
  */
 import type { Batch, BatchStatus, Role, Session } from './types.js';
-import type { Features } from './features.js';
 import { kes, plural } from './format.js';
 
 export type ActionId = 'approve' | 'reject' | 'pause' | 'resume' | 'cancel' | 'funds-added' | 'retry-failed';
@@ -76,13 +75,12 @@ export const BATCH_ACTIONS: readonly BatchAction[] = [
 ];
 
 /** The actions this user may take on this batch now. */
-export function actionsFor(batch: Batch, session: Session, features: Features): BatchAction[] {
+export function actionsFor(batch: Batch, session: Session): BatchAction[] {
   const status = batch.progress?.status ?? batch.status;
   return BATCH_ACTIONS.filter((a) => {
     if (!a.roles.includes(session.role) || !a.statuses.includes(status)) return false;
     // Maker-checker: the submitter's own batch is approved (or rejected) by someone else.
     if ((a.id === 'approve' || a.id === 'reject') && batch.submittedBy === session.user) return false;
-    if (a.id === 'reject' && !features.reject) return false;
     if (a.id === 'retry-failed' && (batch.progress?.counts.failed ?? 0) === 0) return false;
     if (a.id === 'pause' && batch.progress?.paused) return false;
     if (a.id === 'resume' && status !== 'PAUSED' && !batch.progress?.paused) return false;

@@ -100,9 +100,6 @@ export const api = {
   },
   /** approve, pause, resume, cancel, funds-added, retry-failed, reject (`reject` takes `{reason}`). */
   action: (id: string, action: string, json?: unknown) => call<unknown>('POST', `/v1/batches/${encodeURIComponent(id)}/${action}`, json === undefined ? {} : { json }),
-
-  /** The API's own document: which optional features this server has (the console hides what it lacks). */
-  openApi: () => call<{ paths: Record<string, Record<string, { parameters?: { name: string; in: string; schema?: { enum?: string[] } }[] }>> }>('GET', '/openapi.json'),
 };
 
 export const downloadUrl = (id: string, file: 'report.csv' | 'errors.csv'): string => `/v1/batches/${encodeURIComponent(id)}/${file}`;

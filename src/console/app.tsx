@@ -5,7 +5,6 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, whenSignedOut } from './api.js';
-import { type Features, loadFeatures, NO_FEATURES } from './features.js';
 import { AttentionPage } from './pages/attention.js';
 import { BatchPage } from './pages/batch.js';
 import { BatchesPage } from './pages/batches.js';
@@ -18,7 +17,6 @@ import type { Session } from './types.js';
 
 export function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
-  const [features, setFeatures] = useState<Features>(NO_FEATURES);
   const [error, setError] = useState<string | null>(null);
   const loc = useLocation();
 
@@ -29,9 +27,6 @@ export function App() {
       setSession(null);
     });
   }, []);
-  useEffect(() => {
-    if (session) void loadFeatures().then(setFeatures);
-  }, [session]);
 
   const route = parseRoute(loc.pathname);
   useEffect(() => {
@@ -78,7 +73,7 @@ export function App() {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        <Page route={route} session={session} features={features} />
+        <Page route={route} session={session} />
       </main>
     </div>
   );
@@ -88,16 +83,16 @@ function titleOf(page: string): string {
   return { batches: 'Batches', upload: 'Upload', attention: 'Attention', batch: 'Batch', summary: 'Summary', payout: 'Payout' }[page] ?? 'Not found';
 }
 
-function Page({ route, session, features }: { route: ReturnType<typeof parseRoute>; session: Session; features: Features }) {
+function Page({ route, session }: { route: ReturnType<typeof parseRoute>; session: Session }) {
   switch (route.page) {
     case 'batches':
-      return <BatchesPage session={session} features={features} />;
+      return <BatchesPage session={session} />;
     case 'upload':
-      return <UploadPage session={session} features={features} />;
+      return <UploadPage session={session} />;
     case 'attention':
-      return <AttentionPage session={session} features={features} />;
+      return <AttentionPage session={session} />;
     case 'batch':
-      return <BatchPage key={route.id} id={route.id} session={session} features={features} />;
+      return <BatchPage key={route.id} id={route.id} session={session} />;
     case 'summary':
       return <SummaryPage id={route.id} />;
     case 'payout':

@@ -1,6 +1,7 @@
 /**
- * What the console reads from the API (see /openapi.json). Fields other helpers are adding (payroll, payAt,
- * rejection, preview, sheets) are optional: the console shows their section only when the API sends them.
+ * What the console reads from the API (see /openapi.json). The console is built for the browser, so it cannot
+ * import the API's view modules (they reach pg and Node); test/types/console-wire.ts makes the type check
+ * fail when a view of the API and its type here disagree.
  */
 
 export type Role = 'submitter' | 'approver' | 'viewer';
@@ -15,6 +16,9 @@ export interface Session {
 /** The batch lifecycle and payout counts: the domain's own, as the API sends them. */
 export type { BatchStatus } from '../domain/batch-status.js';
 export type { Counts } from '../domain/tally.js';
+export type { PayoutStatus } from '../domain/payout-status.js';
+export { PAYOUT_STATUSES } from '../domain/payout-status.js';
+import type { PayoutStatus } from '../domain/payout-status.js';
 export { BATCH_STATUSES, FINAL_BATCH_STATUSES as FINAL_STATUSES } from '../domain/batch-status.js';
 import type { BatchStatus } from '../domain/batch-status.js';
 import type { Counts } from '../domain/tally.js';
@@ -28,6 +32,7 @@ export interface Progress {
   available: string | null;
   availableAt: string | null;
   awaitingFundsSince: string | null;
+  payAt: string | null;
   countsAt: string | null;
   shardsRunning: number;
   flagged: number;
@@ -49,17 +54,17 @@ export interface Batch {
   feeEstimate: string;
   submittedBy: string | null;
   approvalRequired: boolean;
+  allowDuplicateFile: boolean;
+  /** The payroll this batch belongs to (a label): its previous batch is what the comparison looks at. */
+  payroll: string | null;
   approvedBy: string | null;
+  /** When a scheduled batch pays (RFC 3339). */
+  payAt: string | null;
+  rejection: { by: string; at: string; reason: string } | null;
   createdAt: string;
   finishedAt: string | null;
   progress?: Progress;
   links: { self: string; payouts: string; report: string; errors: string; temporal: string | null };
-  /** Being added: the payroll this batch belongs to (label). */
-  payroll?: string | null;
-  /** Being added: when a scheduled batch pays (RFC 3339). */
-  payAt?: string | null;
-  /** Being added: who rejected it, when and why. */
-  rejection?: { by: string; at: string; reason: string } | null;
 }
 
 export interface Page<T, C> {
@@ -77,7 +82,7 @@ export interface Payout {
   channel: 'MPESA' | 'AIRTEL' | 'BANK';
   destination: string;
   amount: string;
-  status: string;
+  status: PayoutStatus;
   transactionId: string | null;
   receipt: string | null;
   resultCode: number | null;
@@ -85,6 +90,9 @@ export interface Payout {
   settledAt: string | null;
   evidence: Record<string, unknown> | null;
   attention: string[];
+  /** Flags no person has answered yet (a flag raised after a resolution reopens the payout). */
+  attentionOpen: boolean;
+  attentionResolution: { by: string; at: string; note: string } | null;
 }
 
 export interface PayoutRecord extends Payout {
@@ -118,28 +126,47 @@ export interface ValidationReport {
   totalAmount: string;
   errors: Issue[];
   warningsList: Issue[];
-  /** Being added for .xlsx uploads (the server may say it here or beside the report). */
-  sheet?: string;
-  sheets?: string[];
 }
 
+/** For an Excel workbook: the sheet read and every sheet in tab order; null for a CSV. */
+export interface Workbook {
+  format: 'xlsx';
+  sheet: string;
+  sheets: string[];
+}
+
+export type ComparisonKind = 'new_payee' | 'destination_changed' | 'amount_changed' | 'payee_missing';
+
 export interface ComparisonFinding {
-  kind: string;
-  row?: number;
-  employeeId?: string;
-  name?: string;
+  kind: ComparisonKind;
+  /** This file's row and line; null for `payee_missing`. */
+  row: number | null;
+  line: number | null;
+  /** The previous batch's row of the same payee; null for `new_payee`. */
+  previousRow: number | null;
+  previousLine: number | null;
+  employeeId: string | null;
+  /** Masked by the API, with the channel: `MPESA 2547*****678`. */
+  destination: string | null;
+  previousDestination: string | null;
+  amount: string | null;
+  previousAmount: string | null;
+  relativeChange: number | null;
   message: string;
-  [key: string]: unknown;
 }
 
 export interface Comparison {
   previousBatchId: string;
   previousCreatedAt: string;
-  counts: Record<string, number>;
+  counts: Record<ComparisonKind, number>;
+  matched: number;
+  previous: { count: number; totalAmount: string };
+  current: { count: number; totalAmount: string };
   findings: ComparisonFinding[];
+  findingsTruncated: boolean;
 }
 
-/** Being added: the dry run's preview (fees, wallet, comparison with the payroll's previous batch). */
+/** The dry run's preview: fees, wallet and shortfall, and the comparison with the payroll's previous batch. */
 export interface Preview {
   rows: number;
   valid: number;
@@ -148,25 +175,27 @@ export interface Preview {
   totalAmount: string;
   estimatedFees: string;
   totalWithFees: string;
-  wallet: { balance: string; shortfall: string | null } | null;
-  walletUnavailable?: boolean;
+  /** `shortfall` is "0.00" when the wallet covers every valid row with its fee. */
+  wallet: { balance: string; shortfall: string } | null;
+  /** Why `wallet` is null. */
+  walletUnavailable?: string;
+  issuesTruncated: boolean;
   comparison: Comparison | null;
-  sheet?: string;
-  sheets?: string[];
 }
 
 export interface DryRunAnswer {
   dryRun: true;
   created: false;
+  payAt: string | null;
+  workbook: Workbook | null;
   report: ValidationReport;
-  preview?: Preview;
-  /** Being added for .xlsx uploads: the sheet read and every sheet's name. */
-  sheet?: string;
-  sheets?: string[];
+  preview: Preview;
 }
 
 export interface SubmitAnswer {
   created: boolean;
+  workbook: Workbook | null;
   batch: Batch;
   report?: ValidationReport;
+  comparison?: Comparison | null;
 }

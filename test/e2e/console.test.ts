@@ -124,8 +124,10 @@ describe('web console', () => {
     await screenshot(bob, 'approve-dialog', { fullPage: false });
     await dialog.getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => dialog.isVisible()).toBe(false);
-    const row = await engine.db.pool.query<{ approved_by: string }>('SELECT approved_by FROM batches WHERE id = $1', [id]);
-    expect(row.rows[0]?.approved_by).toBe('bob');
+    // The dialog closes when the request is sent; the approval is recorded when the API answers.
+    const approvedBy = async () =>
+      (await engine.db.pool.query<{ approved_by: string | null }>('SELECT approved_by FROM batches WHERE id = $1', [id])).rows[0]?.approved_by;
+    await expect.poll(approvedBy, { timeout: 10_000 }).toBe('bob');
   });
 
   it('watches it live through AWAITING_FUNDS: a top-up and "Funds added" take it to COMPLETED', async () => {

@@ -4,22 +4,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import { actionsFor } from '../../src/console/actions.js';
-import type { Features } from '../../src/console/features.js';
 import type { Batch, BatchStatus, Counts, Role } from '../../src/console/types.js';
 
-const FEATURES: Features = { payAt: true, payroll: true, sheet: true, reject: true, resolve: true, search: true, batchStatuses: [] };
 const counts = (c: Partial<Counts> = {}): Counts => ({ pending: 0, inFlight: 0, awaitingFunds: 0, succeeded: 0, failed: 0, rejected: 0, cancelled: 0, unresolved: 0, ...c });
 
 function batch(status: BatchStatus, extra: { failed?: number; paused?: boolean } = {}): Batch {
   const amounts = { total: '2000.00', succeeded: '0.00', failed: '500.00', rejected: '0.00', cancelled: '0.00', unresolved: '0.00', pending: '1500.00' };
   return {
     id: 'b1', status, policy: 'strict', fileName: 'p.csv', fileSha256: 'x', fileSize: 1, rows: 2, valid: 2, invalid: 0, warnings: 0, totalAmount: '2000.00', feeEstimate: '24.00',
-    submittedBy: 'alice', approvalRequired: true, approvedBy: null, createdAt: '2026-12-01T08:00:00Z', finishedAt: null,
+    submittedBy: 'alice', approvalRequired: true, allowDuplicateFile: false, payroll: null, approvedBy: null, payAt: null, rejection: null, createdAt: '2026-12-01T08:00:00Z', finishedAt: null,
     links: { self: '', payouts: '', report: '', errors: '', temporal: null },
-    progress: { status, paused: extra.paused ?? false, counts: counts({ failed: extra.failed ?? 0 }), amounts, shortfall: null, available: null, availableAt: null, awaitingFundsSince: null, countsAt: null, shardsRunning: 0, flagged: 0, source: 'workflow' },
+    progress: { status, paused: extra.paused ?? false, counts: counts({ failed: extra.failed ?? 0 }), amounts, shortfall: null, available: null, availableAt: null, awaitingFundsSince: null, payAt: null, countsAt: null, shardsRunning: 0, flagged: 0, source: 'workflow' },
   };
 }
-const ids = (b: Batch, user: string, role: Role, features = FEATURES) => actionsFor(b, { user, role, expiresAt: null, csrfToken: null }, features).map((a) => a.id);
+const ids = (b: Batch, user: string, role: Role) => actionsFor(b, { user, role, expiresAt: null, csrfToken: null }).map((a) => a.id);
 
 describe('actionsFor', () => {
   it('lets another approver approve or reject a batch awaiting approval, never its submitter', () => {
@@ -27,9 +25,6 @@ describe('actionsFor', () => {
     expect(ids(batch('AWAITING_APPROVAL'), 'alice', 'approver')).toEqual(['cancel']);
     expect(ids(batch('AWAITING_APPROVAL'), 'alice', 'submitter')).toEqual(['cancel']);
     expect(ids(batch('SCHEDULED'), 'bob', 'approver')).toEqual(['approve', 'reject', 'cancel']);
-  });
-  it('offers reject only where the server has it', () => {
-    expect(ids(batch('AWAITING_APPROVAL'), 'bob', 'approver', { ...FEATURES, reject: false })).toEqual(['approve', 'cancel']);
   });
   it('offers pause and funds added while awaiting funds, resume once paused', () => {
     expect(ids(batch('RUNNING'), 'alice', 'submitter')).toEqual(['pause', 'cancel']);
@@ -46,7 +41,7 @@ describe('actionsFor', () => {
     for (const s of ['SCHEDULED', 'AWAITING_APPROVAL', 'RUNNING', 'PAUSED', 'AWAITING_FUNDS', 'COMPLETED', 'CANCELLED'] as const) expect(ids(batch(s, { failed: 1 }), 'victor', 'viewer')).toEqual([]);
   });
   it('states the amounts in the confirmation', () => {
-    const approve = actionsFor(batch('AWAITING_APPROVAL'), { user: 'bob', role: 'approver', expiresAt: null, csrfToken: null }, FEATURES)[0]!;
+    const approve = actionsFor(batch('AWAITING_APPROVAL'), { user: 'bob', role: 'approver', expiresAt: null, csrfToken: null })[0]!;
     expect(approve.confirm(batch('AWAITING_APPROVAL'))).toBe('Approve batch b1: 2 payouts, KES 2,000.00 (estimated fees KES 24.00). Paying starts at once.');
   });
 });

@@ -8,7 +8,6 @@ import { api } from '../api.js';
 import { type ConfirmRequest, ConfirmDialog } from '../components/confirm-dialog.js';
 import { ProblemBox } from '../components/problem-box.js';
 import { StatusBadge } from '../components/status.js';
-import type { Features } from '../features.js';
 import { dateTime, kes } from '../format.js';
 import { paths } from '../router.js';
 import type { PayoutRecord, Session } from '../types.js';
@@ -22,13 +21,13 @@ const LISTS = [
   ['awaiting_funds', 'Awaiting funds'],
 ] as const;
 
-export function AttentionPage({ session, features }: { session: Session; features: Features }) {
+export function AttentionPage({ session }: { session: Session }) {
   const [list, setList] = useState<string>('flagged');
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
   const cursor = cursors.at(-1) ?? null;
   const { value, error, reload } = useAsync(() => api.attention({ status: list, cursor, limit: 50 }), [list, cursor]);
-  const canResolve = features.resolve && session.role === 'approver' && list === 'flagged';
+  const canResolve = session.role === 'approver' && list === 'flagged';
 
   const resolve = (p: PayoutRecord) =>
     setConfirm({

@@ -9,7 +9,6 @@ import { api, downloadUrl } from '../api.js';
 import { type ConfirmRequest, ConfirmDialog } from '../components/confirm-dialog.js';
 import { ProblemBox } from '../components/problem-box.js';
 import { StatusBadge, statusWord } from '../components/status.js';
-import type { Features } from '../features.js';
 import { cents, count, dateTime, duration, fromCents, kes, plural } from '../format.js';
 import { paths } from '../router.js';
 import { type Batch, FINAL_STATUSES, type Session } from '../types.js';
@@ -18,7 +17,7 @@ import { type Sample, rateOf, settledOf } from './rate.js';
 
 const POLL_MS = 1000;
 
-export function BatchPage({ id, session, features }: { id: string; session: Session; features: Features }) {
+export function BatchPage({ id, session }: { id: string; session: Session }) {
   const [batch, setBatch] = useState<Batch | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
@@ -59,7 +58,7 @@ export function BatchPage({ id, session, features }: { id: string; session: Sess
   const rate = rateOf(samples.current);
   const left = rate > 0 ? (total - settled) / rate : undefined;
   const final = FINAL_STATUSES.includes(status);
-  const actions = actionsFor(batch, session, features);
+  const actions = actionsFor(batch, session);
 
   const ask = (a: BatchAction) =>
     setConfirm({
@@ -225,7 +224,7 @@ export function BatchPage({ id, session, features }: { id: string; session: Sess
         )}
       </div>
 
-      <PayoutsTable batchId={batch.id} features={features} refreshKey={final ? status : settled} />
+      <PayoutsTable batchId={batch.id} refreshKey={final ? status : settled} />
       <ConfirmDialog request={confirm} onClose={() => setConfirm(null)} />
     </section>
   );

@@ -5,13 +5,12 @@ import { ProblemBox } from '../components/problem-box.js';
 import { StatusBadge, statusWord } from '../components/status.js';
 import { count, dateTime, kes } from '../format.js';
 import { paths } from '../router.js';
-import type { Features } from '../features.js';
-import type { Batch, Session } from '../types.js';
+import { type Batch, BATCH_STATUSES, type Session } from '../types.js';
 import { useAsync } from '../use-async.js';
 
 const PAGE = 25;
 
-export function BatchesPage({ session, features }: { session: Session; features: Features }) {
+export function BatchesPage({ session }: { session: Session }) {
   const [status, setStatus] = useState('');
   // The cursors of the pages before this one, to go back.
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
@@ -39,7 +38,7 @@ export function BatchesPage({ session, features }: { session: Session; features:
             }}
           >
             <option value="">All</option>
-            {features.batchStatuses.map((s) => (
+            {BATCH_STATUSES.map((s) => (
               <option value={s}>{statusWord(s)}</option>
             ))}
           </select>

@@ -51,13 +51,18 @@ export function PayoutPage({ reference }: { reference: string }) {
         <dd>{dateTime(p.settledAt)}</dd>
       </dl>
       {p.attention.length > 0 && (
-        <div class="banner warn" role="status" data-testid="attention">
-          <strong>Flagged for a person:</strong>
+        <div class={`banner ${p.attentionOpen ? 'warn' : 'info'}`} role="status" data-testid="attention">
+          <strong>{p.attentionOpen ? 'Flagged for a person:' : 'Flagged, and resolved:'}</strong>
           <ul>
             {p.attention.map((a) => (
               <li>{isAttentionReason(a) ? ATTENTION_TEXT[a] : a}</li>
             ))}
           </ul>
+          {p.attentionResolution && (
+            <p data-testid="attention-resolution">
+              {p.attentionOpen ? 'An earlier flag was resolved' : 'Resolved'} by {p.attentionResolution.by}, {dateTime(p.attentionResolution.at)}: “{p.attentionResolution.note}”
+            </p>
+          )}
         </div>
       )}
       <h2>Timeline</h2>

@@ -6,15 +6,13 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { ProblemBox } from '../components/problem-box.js';
 import { StatusBadge, statusWord } from '../components/status.js';
-import type { Features } from '../features.js';
 import { kes } from '../format.js';
 import { paths } from '../router.js';
-import type { Page, Payout } from '../types.js';
+import { type Page, type Payout, PAYOUT_STATUSES } from '../types.js';
 
-const PAYOUT_STATUSES = ['pending', 'submitting', 'awaiting_funds', 'accepted', 'succeeded', 'failed', 'rejected', 'cancelled', 'unresolved'];
 const PAGE = 25;
 
-export function PayoutsTable({ batchId, features, refreshKey }: { batchId: string; features: Features; refreshKey: unknown }) {
+export function PayoutsTable({ batchId, refreshKey }: { batchId: string; refreshKey: unknown }) {
   const [status, setStatus] = useState('');
   const [search, setSearch] = useState('');
   const [q, setQ] = useState('');
@@ -25,14 +23,14 @@ export function PayoutsTable({ batchId, features, refreshKey }: { batchId: strin
 
   useEffect(() => {
     let live = true;
-    api.payouts(batchId, { status, ...(features.search ? { q } : {}), cursor, limit: PAGE }).then(
+    api.payouts(batchId, { status, q, cursor, limit: PAGE }).then(
       (p) => live && (setPage(p), setError(null)),
       (err: unknown) => live && setError(err),
     );
     return () => {
       live = false;
     };
-  }, [batchId, status, q, cursor, refreshKey, features.search]);
+  }, [batchId, status, q, cursor, refreshKey]);
 
   const restart = () => setCursors([null]);
   return (
@@ -62,15 +60,11 @@ export function PayoutsTable({ batchId, features, refreshKey }: { batchId: strin
             ))}
           </select>
         </label>
-        {features.search && (
-          <>
-            <label>
-              Search
-              <input type="search" name="q" maxLength={100} placeholder="employee id, name or reference" value={search} onInput={(e) => setSearch(e.currentTarget.value)} />
-            </label>
-            <button type="submit">Search</button>
-          </>
-        )}
+        <label>
+          Search
+          <input type="search" name="q" maxLength={100} placeholder="employee id, name or reference" value={search} onInput={(e) => setSearch(e.currentTarget.value)} />
+        </label>
+        <button type="submit">Search</button>
       </form>
       <ProblemBox error={error} />
       {page && page.items.length === 0 && <p class="empty">No payouts match.</p>}

@@ -1,19 +1,19 @@
 /**
  * The dry run's answer, before anything is stored: totals, fees, wallet and shortfall, every invalid row with
  * its bad cell highlighted and the rule in words, the warnings to acknowledge, and what changed since the
- * payroll's previous batch (grouped by kind). Sections the server does not send yet are left out.
+ * payroll's previous batch (grouped by kind).
  */
 import { maskPhone, maskPhonesInText } from '../../common/mask.js';
 import type { CsvCells } from '../csv-cells.js';
 import { count, dateTime, kes, plural } from '../format.js';
 import { paths } from '../router.js';
-import type { Comparison, DryRunAnswer, Issue } from '../types.js';
+import type { Comparison, ComparisonFinding, ComparisonKind, DryRunAnswer, Issue } from '../types.js';
 
 /** A header that holds phone numbers (as the payroll core's aliases name them): its cells are masked whole. */
 const PHONE_HEADER = /phone|msisdn|mobile|^tel|mpesa/i;
 const shown = (header: string, cell: string): string => (PHONE_HEADER.test(header) ? maskPhone(cell) : maskPhonesInText(cell));
 
-const KIND_WORDS: Record<string, string> = {
+const KIND_WORDS: Record<ComparisonKind, string> = {
   new_payee: 'New payees (not in the previous batch)',
   destination_changed: 'Phone number or account changed for a known employee',
   amount_changed: 'Amount far from last time',
@@ -23,54 +23,50 @@ const KIND_WORDS: Record<string, string> = {
 export function Preview({ answer, cells }: { answer: DryRunAnswer; cells: CsvCells | null }) {
   const r = answer.report;
   const p = answer.preview;
-  const sheet = answer.sheet ?? r.sheet ?? p?.sheet;
+  const sheet = answer.workbook?.sheet;
   return (
     <section class="preview" aria-labelledby="preview-title">
       <h2 id="preview-title">Preview{sheet ? ` of sheet “${sheet}”` : ''}</h2>
       <dl class="totals" data-testid="preview-totals">
         <div>
           <dt>Rows</dt>
-          <dd>{count(p?.rows ?? r.rows)}</dd>
+          <dd>{count(p.rows)}</dd>
         </div>
         <div>
           <dt>Valid</dt>
-          <dd>{count(p?.valid ?? r.valid)}</dd>
+          <dd>{count(p.valid)}</dd>
         </div>
         <div class={r.invalid ? 'bad' : ''}>
           <dt>Invalid</dt>
-          <dd>{count(p?.invalid ?? r.invalid)}</dd>
+          <dd>{count(p.invalid)}</dd>
         </div>
         <div>
           <dt>Warnings</dt>
-          <dd>{count(p?.warnings ?? r.warnings)}</dd>
+          <dd>{count(p.warnings)}</dd>
         </div>
         <div>
           <dt>Total to pay</dt>
-          <dd>{kes(p?.totalAmount ?? r.totalAmount)}</dd>
+          <dd>{kes(p.totalAmount)}</dd>
         </div>
-        {p && (
-          <>
-            <div>
-              <dt>Estimated fees</dt>
-              <dd>{kes(p.estimatedFees)}</dd>
-            </div>
-            <div>
-              <dt>Total with fees</dt>
-              <dd>{kes(p.totalWithFees)}</dd>
-            </div>
-          </>
-        )}
-        {p?.wallet && (
-          <div class={p.wallet.shortfall && p.wallet.shortfall !== '0.00' ? 'bad' : ''}>
+        <div>
+          <dt>Estimated fees</dt>
+          <dd>{kes(p.estimatedFees)}</dd>
+        </div>
+        <div>
+          <dt>Total with fees</dt>
+          <dd>{kes(p.totalWithFees)}</dd>
+        </div>
+        {p.wallet && (
+          <div class={p.wallet.shortfall !== '0.00' ? 'bad' : ''} data-testid="wallet">
             <dt>Wallet balance</dt>
             <dd>
               {kes(p.wallet.balance)}
-              {p.wallet.shortfall && p.wallet.shortfall !== '0.00' && <div class="small">short by {kes(p.wallet.shortfall)}</div>}
+              {p.wallet.shortfall !== '0.00' && <div class="small">short by {kes(p.wallet.shortfall)}</div>}
             </dd>
           </div>
         )}
       </dl>
-      {p?.walletUnavailable && <p class="note">The wallet balance could not be read from PesaWay just now; the batch checks it again before paying.</p>}
+      {p.walletUnavailable && <p class="note">{p.walletUnavailable}</p>}
       {r.refusal && (
         <p class={r.refusal.code === 'warnings_unacknowledged' ? 'note' : 'error-box'} role="status" data-testid="refusal">
           {r.refusal.message}
@@ -90,7 +86,7 @@ export function Preview({ answer, cells }: { answer: DryRunAnswer; cells: CsvCel
           </ul>
         </section>
       )}
-      {p?.comparison && <ComparisonSection comparison={p.comparison} />}
+      {p.comparison && <ComparisonSection comparison={p.comparison} />}
     </section>
   );
 }
@@ -149,37 +145,38 @@ function InvalidRows({ errors, invalid, cells }: { errors: Issue[]; invalid: num
 }
 
 function ComparisonSection({ comparison }: { comparison: Comparison }) {
-  const kinds = [...new Set(comparison.findings.map((f) => f.kind))];
+  const kinds = (Object.keys(KIND_WORDS) as ComparisonKind[]).filter((k) => comparison.counts[k] > 0);
   return (
     <section aria-labelledby="comparison-title" data-testid="comparison">
       <h3 id="comparison-title">Compared with the previous batch</h3>
       <p>
         Previous batch <a href={paths.batch(comparison.previousBatchId)}>{comparison.previousBatchId}</a> of {dateTime(comparison.previousCreatedAt)}:{' '}
-        {Object.entries(comparison.counts)
-          .map(([k, n]) => `${count(n)} ${(KIND_WORDS[k] ?? k).split(' (')[0]!.toLowerCase()}`)
-          .join(', ')}
-        .
+        {plural(comparison.previous.count, 'payout')}, {kes(comparison.previous.totalAmount)}; this file {plural(comparison.current.count, 'payout')},{' '}
+        {kes(comparison.current.totalAmount)}.
       </p>
-      {kinds.length === 0 && <p>Nothing changed that needs a look.</p>}
+      {kinds.length === 0 && <p>Nothing changed that needs a look: the same payees, destinations and amounts as last time.</p>}
       {kinds.map((kind) => {
         const items = comparison.findings.filter((f) => f.kind === kind);
         return (
           <details open data-kind={kind}>
             <summary>
-              {KIND_WORDS[kind] ?? kind} ({count(items.length)})
+              {KIND_WORDS[kind]} ({count(comparison.counts[kind])})
             </summary>
             <ul class="findings">
               {items.map((f) => (
-                <li>
-                  {f.row !== undefined && <strong>Row {f.row}</strong>}
-                  {f.employeeId && <> · {f.employeeId}</>}
-                  {f.name && <> · {f.name}</>}: {f.message}
+                <li data-row={f.row ?? undefined}>
+                  <strong>{where(f)}</strong>
+                  {f.employeeId && <> · {f.employeeId}</>}: {f.message}
                 </li>
               ))}
             </ul>
           </details>
         );
       })}
+      {comparison.findingsTruncated && <p class="muted small">Only the first {count(comparison.findings.length)} findings are listed; the counts are complete.</p>}
     </section>
   );
 }
+
+/** A finding's row in this file, or for a payee missing now, their row last time. */
+const where = (f: ComparisonFinding): string => (f.row !== null ? `Row ${f.row}` : f.previousRow !== null ? `Last time row ${f.previousRow}` : 'File');

@@ -7,7 +7,6 @@ import { useState } from 'preact/hooks';
 import { api, ApiProblem } from '../api.js';
 import { ProblemBox } from '../components/problem-box.js';
 import { type CsvCells, parseCsvCells } from '../csv-cells.js';
-import type { Features } from '../features.js';
 import { kes, localToRfc3339, plural } from '../format.js';
 import { navigate, paths } from '../router.js';
 import type { DryRunAnswer, Session, SubmitAnswer } from '../types.js';
@@ -27,12 +26,13 @@ interface Options {
   sheet: string;
 }
 
-export function UploadPage({ session, features }: { session: Session; features: Features }) {
+export function UploadPage({ session }: { session: Session }) {
   const [file, setFile] = useState<File | null>(null);
   const [options, setOptions] = useState<Options>({ batchId: '', policy: 'strict', approvalRequired: true, payroll: '', payAt: '', sheet: '' });
   const [answer, setAnswer] = useState<DryRunAnswer | null>(null);
   const [cells, setCells] = useState<CsvCells | null>(null);
   const [checked, setChecked] = useState(false);
+  const [changesChecked, setChangesChecked] = useState(false);
   const [busy, setBusy] = useState<'check' | 'submit' | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [duplicateOf, setDuplicateOf] = useState<string | null>(null);
@@ -52,6 +52,7 @@ export function UploadPage({ session, features }: { session: Session; features: 
     setAnswer(null);
     setCells(null);
     setChecked(false);
+    setChangesChecked(false);
     setError(null);
     setDuplicateOf(null);
   };
@@ -63,9 +64,9 @@ export function UploadPage({ session, features }: { session: Session; features: 
     policy: options.policy,
     approvalRequired: options.approvalRequired,
     ...(options.batchId.trim() ? { batchId: options.batchId.trim() } : {}),
-    ...(features.payroll && options.payroll.trim() ? { payroll: options.payroll.trim() } : {}),
-    ...(features.payAt && options.payAt ? { payAt: localToRfc3339(options.payAt) } : {}),
-    ...(features.sheet && options.sheet ? { sheet: options.sheet } : {}),
+    ...(options.payroll.trim() ? { payroll: options.payroll.trim() } : {}),
+    ...(options.payAt ? { payAt: localToRfc3339(options.payAt) } : {}),
+    ...(options.sheet ? { sheet: options.sheet } : {}),
     ...extra,
   });
 
@@ -78,6 +79,7 @@ export function UploadPage({ session, features }: { session: Session; features: 
       const a = await api.upload<DryRunAnswer>(file, query({ dryRun: true }));
       setAnswer(a);
       setChecked(false);
+      setChangesChecked(false);
       if (!isXlsx(file) && file.size <= CELLS_MAX_BYTES && a.report.errors.length > 0) {
         const lines = new Set(a.report.errors.map((e) => e.line).filter((l): l is number => l !== null));
         setCells(parseCsvCells(await file.text(), lines));
@@ -108,10 +110,12 @@ export function UploadPage({ session, features }: { session: Session; features: 
   const refusal = answer?.report.refusal;
   // Warnings are the one refusal the submitter can lift here, by saying they checked them.
   const blocked = refusal && refusal.code !== 'warnings_unacknowledged';
-  const canSubmit = answer !== null && !blocked && (warnings === 0 || checked) && busy === null;
-  // Where the server says which sheets a workbook has: beside the report, in it, or in the preview.
-  const sheets = answer?.sheets ?? answer?.report.sheets ?? answer?.preview?.sheets ?? [];
-  const sheetRead = answer?.sheet ?? answer?.report.sheet ?? answer?.preview?.sheet;
+  // What changed since the payroll's previous batch is for a person to look at, like the warnings (the
+  // console asks for it; the API leaves it to its callers).
+  const changes = answer?.preview.comparison ? Object.values(answer.preview.comparison.counts).reduce((a, b) => a + b, 0) : 0;
+  const canSubmit = answer !== null && !blocked && (warnings === 0 || checked) && (changes === 0 || changesChecked) && busy === null;
+  const sheets = answer?.workbook?.sheets ?? [];
+  const sheetRead = answer?.workbook?.sheet;
 
   return (
     <section>
@@ -131,12 +135,12 @@ export function UploadPage({ session, features }: { session: Session; features: 
       >
         <label class="field">
           <span>
-            Payroll file: drop it here or choose it ({features.sheet ? 'CSV or Excel .xlsx' : 'CSV'})
+            Payroll file: drop it here or choose it (CSV or Excel .xlsx)
           </span>
           <input
             type="file"
             name="file"
-            accept={features.sheet ? `.csv,text/csv,.xlsx,${XLSX_TYPE}` : '.csv,text/csv'}
+            accept={`.csv,text/csv,.xlsx,${XLSX_TYPE}`}
             onChange={(e) => choose(e.currentTarget.files?.[0])}
           />
         </label>
@@ -172,19 +176,19 @@ export function UploadPage({ session, features }: { session: Session; features: 
           <input type="checkbox" checked={options.approvalRequired} onChange={(e) => set('approvalRequired', e.currentTarget.checked, false)} />
           An approver must approve it before anything is paid
         </label>
-        {features.payroll && (
+        {(
           <label class="field">
             Payroll (to compare with its previous batch)
             <input type="text" name="payroll" maxLength={64} placeholder="e.g. monthly-staff" value={options.payroll} onInput={(e) => set('payroll', e.currentTarget.value)} />
           </label>
         )}
-        {features.payAt && (
+        {(
           <label class="field">
             Pay at (leave empty to pay as soon as approved)
             <input type="datetime-local" name="payAt" value={options.payAt} onInput={(e) => set('payAt', e.currentTarget.value, false)} />
           </label>
         )}
-        {features.sheet && sheets.length > 1 && (
+        {sheets.length > 1 && (
           <label class="field">
             Sheet of the workbook
             <select value={options.sheet || sheetRead || ''} onChange={(e) => set('sheet', e.currentTarget.value)}>
@@ -219,13 +223,19 @@ export function UploadPage({ session, features }: { session: Session; features: 
               {plural(warnings, 'warning')}
             </label>
           )}
+          {changes > 0 && (
+            <label class="check">
+              <input type="checkbox" name="acknowledgeChanges" checked={changesChecked} onChange={(e) => setChangesChecked(e.currentTarget.checked)} />I have checked the{' '}
+              {plural(changes, 'change')} since the previous batch
+            </label>
+          )}
           {blocked && <p class="error-box">This file cannot be submitted as it is (see above): fix it, or choose to skip the invalid rows, and check it again.</p>}
           <p>
             {answer.report.valid > 0 && (
               <>
-                {plural(answer.report.valid, 'payout')}, {kes(answer.preview?.totalAmount ?? answer.report.totalAmount)}
+                {plural(answer.report.valid, 'payout')}, {kes(answer.preview.totalAmount)}
                 {options.approvalRequired ? ', paid once an approver approves' : ', paid at once'}
-                {features.payAt && options.payAt ? `, not before ${new Date(options.payAt).toLocaleString('en-KE')}` : ''}.
+                {options.payAt ? `, not before ${new Date(options.payAt).toLocaleString('en-KE')}` : ''}.
               </>
             )}
           </p>
