@@ -45,6 +45,8 @@ describe('localToRfc3339', () => {
     const value = localToRfc3339('2026-12-25T08:00');
     expect(value).toMatch(/^2026-12-25T08:00:00[+-]\d{2}:\d{2}$/);
     expect(new Date(value!).getTime()).toBe(new Date('2026-12-25T08:00').getTime());
+    // With step=1 the input gives seconds too: a batch can be scheduled to the second.
+    expect(localToRfc3339('2026-12-25T08:00:30')).toMatch(/^2026-12-25T08:00:30[+-]\d{2}:\d{2}$/);
     expect(localToRfc3339('not a date')).toBeUndefined();
   });
 });

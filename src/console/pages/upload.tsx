@@ -185,7 +185,7 @@ export function UploadPage({ session }: { session: Session }) {
         {(
           <label class="field">
             Pay at (leave empty to pay as soon as approved)
-            <input type="datetime-local" name="payAt" value={options.payAt} onInput={(e) => set('payAt', e.currentTarget.value, false)} />
+            <input type="datetime-local" name="payAt" step={1} value={options.payAt} onInput={(e) => set('payAt', e.currentTarget.value, false)} />
           </label>
         )}
         {sheets.length > 1 && (
