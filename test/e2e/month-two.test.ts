@@ -3,11 +3,13 @@
  * month catches a changed phone number, an amount far from last time, a new payee and a missing one; the
  * submitter must acknowledge them; the approver rejects the batch with a reason. Then the corrected month is
  * uploaded as an Excel workbook (its second sheet chosen) and scheduled: it waits, sends nothing before its
- * time, then pays.
+ * time, then pays. A late callback contradicting one of its payouts is flagged, and the approver resolves it
+ * from the attention list with a note.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_KEYS, type Engine, startEngine } from '../support/engine.js';
+import { resultsToken } from '../../src/pesaway/results-url.js';
+import { API_KEYS, CALLBACK_SECRET, type Engine, startEngine } from '../support/engine.js';
 import { http } from '../support/http.js';
 import { payrollCsv, payrollRows, type PayrollRow } from '../support/payroll.js';
 import { eventually } from '../support/waiting.js';
@@ -169,6 +171,45 @@ describe('web console: month two of a payroll', () => {
     }
     expect(await alice.getByTestId('paid').textContent()).toContain('KES 6,500.00');
   }, 180_000);
+
+  it('flags a payout a late callback contradicts, and the approver resolves it from the attention list', async () => {
+    const { rows } = await engine.db.pool.query<{ reference: string; transaction_id: string }>(
+      `SELECT reference, transaction_id FROM payouts WHERE batch_id = 'staff-2026-11b' AND row_no = 1`,
+    );
+    const { reference, transaction_id: transactionId } = rows[0]!;
+    // PesaWay's second word on a paid payout says it failed: the engine keeps "paid" and asks a person.
+    const late = await http('POST', `${engine.callbackBaseUrl}/callbacks/pesaway/${reference}/${resultsToken(CALLBACK_SECRET, reference)}`, {
+      body: JSON.stringify({ OriginatorReference: reference, TransactionID: transactionId, ResultCode: 2001, ResultDesc: 'The initiator information is invalid.' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(late.status).toBe(200);
+
+    await bob.goto('/attention');
+    const row = bob.locator(`tr[data-reference="${reference}"]`);
+    await expect.poll(async () => {
+      if (await row.count()) return true;
+      await bob.reload();
+      return false;
+    }, { timeout: 30_000, interval: 1_000 }).toBe(true);
+    expect(await row.textContent()).toContain('two final answers that disagree');
+    await screenshot(bob, 'attention-flagged');
+    await row.getByRole('button', { name: 'Resolve' }).click();
+    const dialog = bob.getByRole('dialog');
+    expect(await dialog.textContent()).toContain(`Payout ${reference} of batch staff-2026-11b: KES 1,000.00 to 2547*****000`);
+    await dialog.getByLabel('Note').fill('PesaWay support confirmed it was paid once (ticket 4411)');
+    await dialog.getByRole('button', { name: 'Resolve' }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    await expect.poll(() => row.count()).toBe(0);
+
+    // The payout keeps its flag in its history, and shows who resolved it and why.
+    await bob.goto(`/payouts/${reference}`);
+    await expect.poll(() => bob.getByTestId('attention-resolution').isVisible()).toBe(true);
+    expect(await bob.getByTestId('attention').textContent()).toContain('Flagged, and resolved');
+    expect(await bob.getByTestId('attention-resolution').textContent()).toMatch(/^Resolved by bob, .*“PesaWay support confirmed it was paid once \(ticket 4411\)”$/);
+    const stored = await engine.db.pool.query<{ status: string }>('SELECT status FROM payouts WHERE reference = $1', [reference]);
+    expect(stored.rows[0]?.status).toBe('succeeded');
+    await screenshot(bob, 'payout-resolved');
+  });
 
   it('logged no script or CSP error in either browser', () => {
     expect(errors.flat()).toEqual([]);
