@@ -5,6 +5,7 @@ import { buildApi } from '../api/app.js';
 import { parseApiKeys } from '../api/auth.js';
 import { emptyCallbackStats } from '../api/callbacks.js';
 import { connectClient, connectWorker, loadTemporalConfig } from '../temporal/connection.js';
+import { dataConverterFor } from '../temporal/payload-codec.js';
 import { type Env, readInt } from '../common/env.js';
 import type { Logger } from '../common/log.js';
 import { createPool } from '../db/pool.js';
@@ -81,6 +82,7 @@ export async function startEngineStack(config: StackConfig, env: Env, log: Logge
       dbConcurrency: 20,
       pesawayConcurrency: 50,
       pesawayRatePerSecond: ratePerSecond,
+      dataConverter: dataConverterFor(temporalConfig.payloadKeys),
     });
     const running = Promise.all(workers.map((w) => w.run()));
     stops.push(async () => {

@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { type Env, readBool, readOptionalString, readString } from '../common/env.js';
 import { ConfigError } from '../common/errors.js';
+import { type CodecKey, dataConverterFor, parseCodecKeys } from './payload-codec.js';
 
 /** How to reach Temporal: a local dev server by default, or a remote cluster / Temporal Cloud. */
 export interface TemporalConfig {
@@ -16,6 +17,8 @@ export interface TemporalConfig {
   /** Temporal Cloud API key (implies TLS). */
   apiKey: string | undefined;
   taskQueuePrefix: string;
+  /** AES-256-GCM keys for payloads (TEMPORAL_PAYLOAD_KEYS), the first encrypting; undefined: payloads in clear. */
+  payloadKeys: CodecKey[] | undefined;
 }
 
 export function loadTemporalConfig(env: Env): TemporalConfig {
@@ -34,6 +37,7 @@ export function loadTemporalConfig(env: Env): TemporalConfig {
     serverRootCaPath: readOptionalString(env, 'TEMPORAL_TLS_CA'),
     apiKey,
     taskQueuePrefix: readString(env, 'TASK_QUEUE_PREFIX', 'disburse'),
+    payloadKeys: parseCodecKeys(readOptionalString(env, 'TEMPORAL_PAYLOAD_KEYS')),
   };
 }
 
@@ -47,7 +51,8 @@ async function tlsOptions(c: TemporalConfig) {
 export async function connectClient(c: TemporalConfig): Promise<Client> {
   const tls = await tlsOptions(c);
   const connection = await Connection.connect({ address: c.address, ...(tls ? { tls } : {}), ...(c.apiKey ? { apiKey: c.apiKey } : {}) });
-  return new Client({ connection, namespace: c.namespace });
+  const dataConverter = dataConverterFor(c.payloadKeys);
+  return new Client({ connection, namespace: c.namespace, ...(dataConverter ? { dataConverter } : {}) });
 }
 
 export async function connectWorker(c: TemporalConfig): Promise<NativeConnection> {

@@ -7,6 +7,7 @@ import { Runtime, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { startWebhookDeliveries } from '../client/webhooks.js';
 import { connectClient, connectWorker, loadTemporalConfig } from '../temporal/connection.js';
+import { dataConverterFor } from '../temporal/payload-codec.js';
 import { errorMessage } from '../common/errors.js';
 import { createLogger } from '../common/log.js';
 import { migrate } from '../db/migrate.js';
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
     dbConcurrency: config.dbConcurrency,
     pesawayConcurrency: config.pesawayConcurrency,
     pesawayRatePerSecond: config.pesawayRatePerSecond,
+    dataConverter: dataConverterFor(temporal.payloadKeys),
   });
   // Every enabled endpoint gets its delivery workflow (a no-op for those already running). The schema is
   // migrated first (under the migration lock, so the API starting at the same time is harmless).

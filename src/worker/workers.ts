@@ -1,5 +1,6 @@
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PayloadCodec } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { type Activities, PESAWAY_ACTIVITIES } from '../activities/index.js';
 import type { TaskQueues } from '../workflows/types.js';
@@ -19,6 +20,8 @@ export interface WorkerSetOptions {
   dbConcurrency: number;
   pesawayConcurrency: number;
   pesawayRatePerSecond: number;
+  /** The payload codec (TEMPORAL_PAYLOAD_KEYS) when payloads are encrypted; the SDK's default otherwise. */
+  dataConverter?: { payloadCodecs: PayloadCodec[] } | undefined;
 }
 
 /** Picks some activities out of the full set, so each queue serves only its own. */
@@ -36,25 +39,23 @@ const isPesaWay = (name: string): boolean => (PESAWAY_ACTIVITIES as readonly str
  */
 export async function createWorkers(o: WorkerSetOptions): Promise<Worker[]> {
   const workflowSource = o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH };
+  const common = { connection: o.connection, namespace: o.namespace, ...(o.dataConverter ? { dataConverter: o.dataConverter } : {}) };
   return Promise.all([
     Worker.create({
-      connection: o.connection,
-      namespace: o.namespace,
+      ...common,
       taskQueue: o.taskQueues.batches,
       ...workflowSource,
       maxConcurrentWorkflowTaskExecutions: o.workflowConcurrency,
       maxCachedWorkflows: Math.max(100, o.workflowConcurrency * 4),
     }),
     Worker.create({
-      connection: o.connection,
-      namespace: o.namespace,
+      ...common,
       taskQueue: o.taskQueues.db,
       activities: pick(o.activities, (name) => !isPesaWay(name)),
       maxConcurrentActivityTaskExecutions: o.dbConcurrency,
     }),
     Worker.create({
-      connection: o.connection,
-      namespace: o.namespace,
+      ...common,
       taskQueue: o.taskQueues.pesaway,
       activities: pick(o.activities, isPesaWay),
       maxConcurrentActivityTaskExecutions: o.pesawayConcurrency,
