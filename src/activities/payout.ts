@@ -53,7 +53,8 @@ export function createPayoutActivities(deps: PayoutActivityDeps) {
     if (!at.applied && at.current === 'accepted') at = await recordWaiting(pool, reference, taskToken);
     const ended = outcomeOf(reference, at.current);
     if (ended) return ended;
-    if (at.current !== 'accepted') throw ApplicationFailure.create({ message: `payout ${reference} is ${at.current}, expected accepted`, type: FAILURE_TYPES.ambiguous });
+    // No reference in failure messages: they stay in clear on the server even when payloads are encrypted.
+    if (at.current !== 'accepted') throw ApplicationFailure.create({ message: `the payout is ${at.current}, expected accepted`, type: FAILURE_TYPES.ambiguous });
     throw new CompleteAsyncError();
   }
 
@@ -111,7 +112,7 @@ export function createPayoutActivities(deps: PayoutActivityDeps) {
     async payOut(reference: string): Promise<PayoutOutcome> {
       const { attempt, taskToken } = Context.current().info;
       const p = await payoutForSend(pool, reference);
-      if (!p) throw ApplicationFailure.nonRetryable(`No payout with reference ${reference}`, FAILURE_TYPES.notFound);
+      if (!p) throw ApplicationFailure.nonRetryable('No payout has this activity\'s reference in PostgreSQL', FAILURE_TYPES.notFound);
       const ended = p.status === 'awaiting_funds' ? undefined : outcomeOf(reference, p.status);
       if (ended) return ended;
       if (p.status !== 'accepted') return send(p, taskToken);

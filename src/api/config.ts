@@ -1,5 +1,6 @@
 import { type Env, readBool, readInt, readOptionalString, readString } from '../common/env.js';
 import { ConfigError } from '../common/errors.js';
+import { type CodecKey, parseCodecKeys } from '../temporal/payload-codec.js';
 import { type ApiKey, parseApiKeys } from './auth.js';
 
 export interface ApiConfig {
@@ -22,7 +23,13 @@ export interface ApiConfig {
   sessionCookieSecure?: boolean;
   /** The built web console served at `/` (CONSOLE_DIR); default dist/console of this project. */
   consoleDir?: string;
+  /** The codec server (/codec/encode, /codec/decode): the payload keys (TEMPORAL_PAYLOAD_KEYS, the same as
+   * worker's) and the Web UI origins allowed to call it from a browser (CODEC_CORS_ORIGINS). */
+  codec?: { keys: CodecKey[] | undefined; corsOrigins: string[] };
 }
+
+/** The Temporal dev server's Web UI, under both names of this machine. */
+const DEV_UI_ORIGINS = 'http://localhost:8233,http://127.0.0.1:8233';
 
 export function loadApiConfig(env: Env): ApiConfig {
   const databaseUrl = readOptionalString(env, 'DATABASE_URL');
@@ -44,5 +51,23 @@ export function loadApiConfig(env: Env): ApiConfig {
     sessionTtlHours: readInt(env, 'SESSION_TTL_HOURS', 8, { min: 1, max: 24 * 30 }),
     sessionCookieSecure: readBool(env, 'SESSION_COOKIE_SECURE', false),
     ...(readOptionalString(env, 'CONSOLE_DIR') ? { consoleDir: readOptionalString(env, 'CONSOLE_DIR') } : {}),
+    codec: { keys: parseCodecKeys(readOptionalString(env, 'TEMPORAL_PAYLOAD_KEYS')), corsOrigins: parseOrigins(readString(env, 'CODEC_CORS_ORIGINS', DEV_UI_ORIGINS)) },
   };
+}
+
+/** `https://cloud.temporal.io,http://localhost:8233`: exact origins (scheme, host, port), no paths, no wildcards. */
+function parseOrigins(raw: string): string[] {
+  const origins = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const o of origins) {
+    let url: URL | undefined;
+    try {
+      url = new URL(o);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== o) {
+      throw new ConfigError('CODEC_CORS_ORIGINS', `"${o}" is not an origin (scheme://host[:port], no path or trailing slash)`, 'Example: CODEC_CORS_ORIGINS=https://cloud.temporal.io,http://localhost:8233');
+    }
+  }
+  return origins;
 }

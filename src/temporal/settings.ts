@@ -14,6 +14,7 @@ export function loadBatchSettings(env: Env, taskQueues: TaskQueues): BatchSettin
   return {
     taskQueues,
     searchAttributes: readBool(env, 'SEARCH_ATTRIBUTES', true),
+    opaqueActivityIds: readOptionalString(env, 'TEMPORAL_PAYLOAD_KEYS') !== undefined,
     shards: readInt(env, 'BATCH_SHARDS', 2, { min: 1, max: 64 }),
     minPayoutsPerShard: readInt(env, 'BATCH_MIN_PAYOUTS_PER_SHARD', 500, { min: 1 }),
     windowSize: readInt(env, 'BATCH_WINDOW_SIZE', 100, { min: 1, max: 2000 }),

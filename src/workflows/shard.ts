@@ -82,7 +82,7 @@ export async function shardWorkflow(input: ShardInput): Promise<ShardSummary> {
     markStarted(state, ticket, since, fresh);
     const left = timing.settleDeadlineMs - (Date.now() - since);
     payOut
-      .executeWithOptions({ activityId: ticket.reference, summary: payoutSummary(ticket), scheduleToCloseTimeout: Math.max(1000, left) }, [ticket.reference])
+      .executeWithOptions({ activityId: settings.opaqueActivityIds ? `row-${ticket.rowNo}-attempt-${ticket.attempt}` : ticket.reference, summary: payoutSummary(ticket), scheduleToCloseTimeout: Math.max(1000, left) }, [ticket.reference])
       .then(
         (outcome) => markOutcome(state, outcome),
         async (err: unknown) => {

@@ -38,6 +38,12 @@ export interface BatchSettings {
   taskQueues: TaskQueues;
   /** Write BatchId / BatchStatus search attributes (registered on the namespace by the dev stack and compose). */
   searchAttributes: boolean;
+  /**
+   * Name payout activities by row and attempt, not by their reference: with encrypted payloads
+   * (TEMPORAL_PAYLOAD_KEYS) the reference then appears on the Temporal server only as ciphertext. Absent in
+   * runs started before it existed, which keep their reference ids on replay.
+   */
+  opaqueActivityIds?: boolean;
   /** Most shard workflows a batch runs at once; each pays a contiguous range of rows. */
   shards: number;
   /** A shard is only worth it for at least this many payouts. */

@@ -24,6 +24,7 @@ import { startSandbox, type SandboxHandle, type SandboxOptionsInput } from '../.
 import { startWebhookDeliveries } from '../../src/client/webhooks.js';
 import { type WebhookSettings, taskQueuesFor } from '../../src/temporal/settings.js';
 import type { ConfiguredEndpoint } from '../../src/webhooks/endpoints-config.js';
+import { type CodecKey, dataConverterFor } from '../../src/temporal/payload-codec.js';
 import { createWorkers } from '../../src/worker/workers.js';
 import type { BatchSettings, PayoutTiming, TaskQueues } from '../../src/workflows/types.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -40,6 +41,8 @@ export interface EngineOptions {
   workers?: 'in-process' | 'none';
   /** Webhook delivery timing (default: 2 s long polls, retries at most 2 s apart) and WEBHOOK_ENDPOINTS-style endpoints. */
   webhooks?: Partial<Pick<WebhookSettings, 'longPollMs' | 'retryMaxIntervalMs'>> & { endpoints?: ConfiguredEndpoint[] };
+  /** Encrypt Temporal payloads (client, workers, worker processes) as TEMPORAL_PAYLOAD_KEYS would. */
+  payloadKeys?: CodecKey[];
 }
 
 export const API_KEYS = {
@@ -75,7 +78,7 @@ const log = createLogger({ name: 'test-engine', level: process.env['LOG_LEVEL'] 
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
   const [db, temporal, sandbox] = await Promise.all([
     createTestDatabase(),
-    connectTemporal(),
+    connectTemporal(options.payloadKeys),
     startSandbox({ settleDelayMs: { min: 50, max: 300 }, ...options.sandbox }),
   ]);
   const taskQueues: TaskQueues = (() => {
@@ -85,6 +88,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const settings: BatchSettings = {
     taskQueues,
     searchAttributes: true,
+    opaqueActivityIds: options.payloadKeys !== undefined,
     shards: 4,
     minPayoutsPerShard: 50,
     windowSize: 50,
@@ -154,6 +158,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         dbConcurrency: 20,
         pesawayConcurrency: 50,
         pesawayRatePerSecond: ratePerSecond,
+        dataConverter: dataConverterFor(options.payloadKeys),
       });
       running = Promise.all(workers.map((w) => w.run()));
       await startWebhookDeliveries(temporal.client, db.pool, options.webhooks?.endpoints ?? [], webhooks);
@@ -174,6 +179,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         callbackSecret: CALLBACK_SECRET,
         callbackSigningKey: undefined,
         temporalUiUrl: 'http://127.0.0.1:8233',
+        codec: { keys: options.payloadKeys, corsOrigins: ['http://localhost:8233'] },
         ...overrides,
       };
       const app = await buildApi({ config, pool: db.pool, temporal: temporal.client, namespace: 'default', settings, webhooks, limits: DEFAULT_LIMITS, callbackStats, log });
@@ -198,6 +204,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
           CALLBACK_BASE_URL: callbackBaseUrl,
           CALLBACK_SECRET,
           WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
+          ...(options.payloadKeys ? { TEMPORAL_PAYLOAD_KEYS: options.payloadKeys.map((k) => `${k.id}:${k.key.toString('base64')}`).join(',') } : {}),
         },
         stdio: process.env['WORKER_OUTPUT'] ? 'inherit' : ['ignore', 'ignore', 'pipe'],
       });

@@ -33,15 +33,18 @@ async function runsOf(client: Client, query: string): Promise<Array<{ workflowId
   return runs;
 }
 
-/** Every run's history of the batch and its shards, as text. */
-export async function batchHistoryTexts(client: Client, batchId: string, shards: number): Promise<WorkflowText[]> {
+/**
+ * Every run's history of the batch and its shards, as text. `historyClient` fetches the histories (one without
+ * the payload codec sees what the server stores); `client` lists the runs (listing decodes their memos).
+ */
+export async function batchHistoryTexts(client: Client, batchId: string, shards: number, historyClient: Client = client): Promise<WorkflowText[]> {
   const ids = [workflowIds.batch(batchId), ...Array.from({ length: shards }, (_, i) => workflowIds.shard(batchId, i + 1))];
   const seen = new Map<string, { workflowId: string; runId: string }>();
   const queries = [`BatchId = '${batchId}'`, ...ids.map((id) => `WorkflowId = '${id}'`)];
   for (const q of queries) for (const run of await runsOf(client, q)) seen.set(run.runId, run);
   const texts: WorkflowText[] = [];
   for (const run of seen.values()) {
-    const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+    const history = await historyClient.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
     texts.push({
       ...run,
       events: (history.events ?? []).map((e) => {
