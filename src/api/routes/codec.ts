@@ -33,7 +33,11 @@ const payloadsSchema = {
       items: {
         type: 'object',
         additionalProperties: false,
-        properties: { metadata: { type: 'object', additionalProperties: base64, maxProperties: 32 }, data: base64 },
+        properties: {
+          // Temporal's metadata keys (`encoding`, `messageType`, `encryption-key-id`); never `__proto__`.
+          metadata: { type: 'object', propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9._/-]{0,99}$' }, additionalProperties: base64, maxProperties: 32 },
+          data: base64,
+        },
       },
     },
   },
