@@ -8,8 +8,11 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+// A CommonJS package: Node's ESM loader sees only its default export.
+import proto from '@temporalio/proto';
 import { ConfigError } from '../common/errors.js';
+
+const { Payload: PayloadProto } = proto.temporal.api.common.v1;
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
@@ -58,7 +61,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
   }
 
   private encrypt(payload: Payload): Payload {
-    const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+    const plain = PayloadProto.encode(payload).finish();
     const nonce = randomBytes(NONCE_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.current.key, nonce);
     // The key id is bound to the ciphertext: moving a payload under another id fails to decrypt.
@@ -93,7 +96,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     } catch {
       throw new PayloadDecryptError(`payload under key "${id}" failed authentication: it was altered, or that id names another key than the one that encrypted it`);
     }
-    return temporal.api.common.v1.Payload.decode(plain);
+    return PayloadProto.decode(plain);
   }
 }
 
