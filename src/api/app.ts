@@ -1,3 +1,5 @@
+import { createEngineMetrics } from '../metrics/engine-metrics.js';
+import { metricsRoutes } from './routes/metrics.js';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -96,12 +98,15 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(webhookRoutes(deps));
   await app.register(sessionRoutes(deps));
   await app.register(codecRoutes(deps.config));
+  const metrics = deps.metrics ?? createEngineMetrics('api');
+  await app.register(metricsRoutes(deps, metrics));
   await app.register(callbackReceiver, {
     pool: deps.pool,
     temporal: deps.temporal,
     callbackSecret: deps.config.callbackSecret,
     signingKey: deps.config.callbackSigningKey,
     stats: deps.callbackStats,
+    metrics,
     databaseUrl: deps.config.databaseUrl,
     ...(deps.config.callbackStoreConnections ? { storeConnections: deps.config.callbackStoreConnections } : {}),
   });

@@ -1,3 +1,4 @@
+import type { EngineMetrics } from '../metrics/engine-metrics.js';
 import type { Client } from '@temporalio/client';
 import { ActivityNotFoundError } from '@temporalio/client';
 import { errorMessage } from '../common/errors.js';
@@ -24,6 +25,8 @@ export interface CallbackDeliveryOptions {
   pool: Pool;
   temporal: Client;
   stats: CallbackStats;
+  /** Counts each delivered callback's outcome (src/metrics). */
+  metrics?: Pick<EngineMetrics, 'callbacks'> | undefined;
   log: Logger;
   /** Deliveries in flight at once (each: one statement in PostgreSQL and one activity completion). */
   concurrency?: number;
@@ -124,6 +127,7 @@ export class CallbackDelivery {
   private async deliver(c: StoredCallback): Promise<void> {
     try {
       const outcome = await this.settle(c.reference, c.result, c.redelivery ?? false);
+      this.o.metrics?.callbacks.inc({ outcome });
       await this.marks.add({ id: c.id, outcome });
       this.o.log.debug({ reference: c.reference, outcome }, 'Callback delivered');
     } catch (err) {

@@ -1,3 +1,4 @@
+import type { EngineMetrics } from '../metrics/engine-metrics.js';
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginCallback } from 'fastify';
 import type { IncomingMessage } from 'node:http';
@@ -31,6 +32,8 @@ export interface CallbackReceiverOptions {
   /** When PesaWay signs callbacks (merchant setting), the key; then unsigned or badly signed ones are refused. */
   signingKey?: string | undefined;
   stats: CallbackStats;
+  /** Counts callbacks by outcome: refused at the door here, delivered in CallbackDelivery (src/metrics). */
+  metrics?: Pick<EngineMetrics, 'callbacks'> | undefined;
   /**
    * When given, callbacks are stored through connections of their own (`storeConnections`, default 2),
    * so deliveries and API reads holding `pool` never make PesaWay wait; otherwise through `pool`.
@@ -100,7 +103,8 @@ const documentCallbackBody = ({ schema, url }: { schema: object; url: string }) 
 export const callbackReceiver: FastifyPluginCallback<CallbackReceiverOptions> = (app, opts, done) => {
   const { pool, stats } = opts;
   const log = opts.log ?? (app.log as Logger);
-  const delivery = new CallbackDelivery({ pool, temporal: opts.temporal, stats, log });
+  const delivery = new CallbackDelivery({ pool, temporal: opts.temporal, stats, metrics: opts.metrics, log });
+  const count = (outcome: string): void => opts.metrics?.callbacks.inc({ outcome });
   const storePool = opts.databaseUrl ? createCallbackStorePool(opts.databaseUrl, opts.storeConnections ?? 2) : undefined;
   const writer = new CallbackWriter(storePool ?? pool, { maxInFlight: opts.storeConnections ?? 2 });
   app.addHook('onReady', async () => {
@@ -133,6 +137,7 @@ export const callbackReceiver: FastifyPluginCallback<CallbackReceiverOptions> = 
     const { reference, token } = req.params;
     if (!/^[A-Za-z0-9]{1,64}$/.test(reference) || !verifyResultsToken(opts.callbackSecret, reference, token)) {
       stats.forged += 1;
+      count('forged');
       await recordForgedCallback(pool, reference, 'token');
       req.log.warn({ reference: reference.slice(0, 64) }, 'Callback with an invalid token refused');
       return reply.code(401).send({ code: '401.001', message: 'invalid callback token' });
@@ -141,6 +146,7 @@ export const callbackReceiver: FastifyPluginCallback<CallbackReceiverOptions> = 
     const signatureValid = opts.signingKey ? verifySignature(raw, req.headers[SIGNATURE_HEADER] as string | undefined, opts.signingKey) : undefined;
     if (signatureValid === false) {
       stats.badSignature += 1;
+      count('bad_signature');
       await recordForgedCallback(pool, reference, 'signature');
       req.log.warn({ reference }, 'Callback with a bad signature refused');
       return reply.code(401).send({ code: '401.001', message: 'invalid signature' });
@@ -163,6 +169,7 @@ export const callbackReceiver: FastifyPluginCallback<CallbackReceiverOptions> = 
       problem: parsed.kind === 'malformed' ? parsed.problem : undefined,
     });
     stats.stored += 1;
+    if (settled) count(settled);
     if (parsed.kind === 'final' && settled === undefined) delivery.offer({ id, reference, result: { ...parsed.result, reference } });
     req.log.debug({ reference, outcome: settled ?? 'received' }, 'Callback stored');
     return reply.type('application/json; charset=utf-8').send(ACK);

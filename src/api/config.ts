@@ -26,6 +26,8 @@ export interface ApiConfig {
   /** The codec server (/codec/encode, /codec/decode): the payload keys (TEMPORAL_PAYLOAD_KEYS, the same as
    * worker's) and the Web UI origins allowed to call it from a browser (CODEC_CORS_ORIGINS). */
   codec?: { keys: CodecKey[] | undefined; corsOrigins: string[] };
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>` (METRICS_TOKEN). */
+  metricsToken?: string | undefined;
 }
 
 /** The Temporal dev server's Web UI, under both names of this machine. */
@@ -51,6 +53,7 @@ export function loadApiConfig(env: Env): ApiConfig {
     sessionTtlHours: readInt(env, 'SESSION_TTL_HOURS', 8, { min: 1, max: 24 * 30 }),
     sessionCookieSecure: readBool(env, 'SESSION_COOKIE_SECURE', false),
     ...(readOptionalString(env, 'CONSOLE_DIR') ? { consoleDir: readOptionalString(env, 'CONSOLE_DIR') } : {}),
+    metricsToken: readOptionalString(env, 'METRICS_TOKEN'),
     codec: { keys: parseCodecKeys(readOptionalString(env, 'TEMPORAL_PAYLOAD_KEYS')), corsOrigins: parseOrigins(readString(env, 'CODEC_CORS_ORIGINS', DEV_UI_ORIGINS)) },
   };
 }

@@ -1,3 +1,4 @@
+import type { EngineMetrics } from '../metrics/engine-metrics.js';
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../common/log.js';
 import type { Pool } from '../db/pool.js';
@@ -18,5 +19,7 @@ export interface ApiDeps {
   webhooks: WebhookSettings;
   limits: PayrollLimits;
   callbackStats: CallbackStats;
+  /** The engine's Prometheus metrics (GET /metrics); a fresh registry when not given. */
+  metrics?: EngineMetrics;
   log: Logger;
 }

@@ -1,3 +1,4 @@
+import type { EngineMetrics } from '../metrics/engine-metrics.js';
 import type { Logger } from '../common/log.js';
 import { maskPhone, maskPhonesInText } from '../common/mask.js';
 import { minorToNumber, parseProviderAmount } from '../domain/money.js';
@@ -49,6 +50,9 @@ export function pesawayDateTime(d: Date): string {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 }
 
+/** The PesaWay side of the engine's metrics. */
+export type PesaWayMetrics = Pick<EngineMetrics, 'pesawayRequests' | 'pesawayRequestSeconds'>;
+
 /**
  * The typed PesaWay client. Every call returns a discriminated outcome; nothing is thrown for anything
  * PesaWay or the network can do. Secrets and full phone numbers never reach logs or outcomes.
@@ -59,13 +63,28 @@ export class PesaWayClient {
   private readonly pacer: Pacer | undefined;
 
   /** `pacePerSecond`: space this process's calls at most that many a second (see pacer.ts). */
+  /** `metrics`: where each call's endpoint, outcome and latency are counted (src/metrics). */
   constructor(
     private readonly config: PesaWayConfig,
     private readonly log?: Logger,
-    options: { pacePerSecond?: number | undefined } = {},
+    options: { pacePerSecond?: number | undefined; metrics?: PesaWayMetrics | undefined } = {},
   ) {
     this.tokens = new TokenProvider(() => this.requestToken());
     this.pacer = options.pacePerSecond ? new Pacer(options.pacePerSecond) : undefined;
+    this.metrics = options.metrics;
+  }
+
+  private readonly metrics: PesaWayMetrics | undefined;
+
+  /** One HTTP exchange, classified, and counted under `endpoint`. */
+  private async exchangeClassified(endpoint: string, request: Parameters<typeof exchange>[0]): Promise<Classified> {
+    const started = performance.now();
+    const c = classify(await exchange(request));
+    const outcome = c.kind === 'ok' ? '200.001' : c.kind === 'code' ? c.code : c.reason;
+    this.metrics?.pesawayRequests.inc({ endpoint, outcome });
+    this.metrics?.pesawayRequestSeconds.observe({ endpoint }, (performance.now() - started) / 1000);
+    this.log?.debug({ call: endpoint, outcome, ms: Math.round(performance.now() - started) }, 'PesaWay call');
+    return c;
   }
 
   private headers(token?: string): Record<string, string> {
@@ -77,14 +96,13 @@ export class PesaWayClient {
 
   private async requestToken(): Promise<TokenResult> {
     await this.pacer?.take();
-    const ex = await exchange({
+    const c = await this.exchangeClassified('token', {
       method: 'POST',
       url: `${this.config.baseUrl}${PATHS.token}`,
       headers: this.headers(),
       body: { consumer_key: this.config.consumerKey, consumer_secret: this.config.consumerSecret, grant_type: 'client_credentials' },
       timeoutMs: this.config.timeoutMs,
     });
-    const c = classify(ex);
     if (c.kind !== 'ok') {
       this.log?.warn({ outcome: c.kind, code: c.kind === 'code' ? c.code : c.reason }, 'PesaWay token request failed');
       return { kind: 'failure', failure: c };
@@ -105,9 +123,7 @@ export class PesaWayClient {
         return f;
       }
       await this.pacer?.take();
-      const started = Date.now();
-      const c = classify(await exchange({ method, url: `${this.config.baseUrl}${path}`, headers: this.headers(token.token.value), body, timeoutMs: this.config.timeoutMs }));
-      this.log?.debug({ call: what, outcome: c.kind === 'ok' ? '200.001' : c.kind === 'code' ? c.code : c.reason, ms: Date.now() - started }, 'PesaWay call');
+      const c = await this.exchangeClassified(what, { method, url: `${this.config.baseUrl}${path}`, headers: this.headers(token.token.value), body, timeoutMs: this.config.timeoutMs });
       if (c.kind === 'code' && c.code === '401.001' && !refreshed) {
         refreshed = true;
         this.tokens.invalidate(token.token.value);

@@ -17,6 +17,10 @@ export interface WorkerConfig {
   webhookEndpoints: ConfiguredEndpoint[];
   /** A prebuilt workflow bundle (npm run build:workflows); bundled at start when absent. */
   workflowBundlePath: string | undefined;
+  /** The engine's metrics at http://<host>:<port>/metrics (METRICS_HOST, METRICS_PORT; port 0: off). */
+  metrics: { host: string; port: number; token: string | undefined };
+  /** The Temporal SDK's Prometheus exporter (TEMPORAL_METRICS_ADDRESS, host:port; empty: off). */
+  sdkMetricsAddress: string | undefined;
 }
 
 export function loadWorkerConfig(env: Env): WorkerConfig {
@@ -36,6 +40,14 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
     callbackSecret,
     webhookEndpoints: loadWebhookEndpoints(env),
     workflowBundlePath: readOptionalString(env, 'WORKFLOW_BUNDLE_PATH'),
+    metrics: { host: readString(env, 'METRICS_HOST', '127.0.0.1'), port: readInt(env, 'METRICS_PORT', 9464, { min: 0, max: 65535 }), token: readOptionalString(env, 'METRICS_TOKEN') },
+    sdkMetricsAddress: sdkMetricsAddress(readString(env, 'TEMPORAL_METRICS_ADDRESS', '127.0.0.1:9465')),
   };
+}
+
+function sdkMetricsAddress(raw: string): string | undefined {
+  if (raw.trim() === '') return undefined;
+  if (!/^[^\s:]+:\d{1,5}$/.test(raw)) throw new ConfigError('TEMPORAL_METRICS_ADDRESS', `"${raw}" is not host:port`, 'Example: TEMPORAL_METRICS_ADDRESS=0.0.0.0:9465 (empty to turn the SDK exporter off)');
+  return raw;
 }
 

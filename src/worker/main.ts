@@ -3,6 +3,8 @@
  * cluster), runs the workflow, database and PesaWay workers, and drains gracefully on SIGTERM/SIGINT:
  * activities in progress finish, no new tasks are taken.
  */
+import { createEngineMetrics } from '../metrics/engine-metrics.js';
+import { serveMetrics } from '../metrics/exposition.js';
 import { Runtime, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { startWebhookDeliveries } from '../client/webhooks.js';
@@ -26,11 +28,17 @@ async function main(): Promise<void> {
   const temporal = loadTemporalConfig(process.env);
   const config = loadWorkerConfig(process.env);
   const pesaway = loadPesaWayConfig(process.env);
-  Runtime.install({ logger: sdkLogger(log, 'WARN'), shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  Runtime.install({
+    logger: sdkLogger(log, 'WARN'),
+    shutdownSignals: ['SIGINT', 'SIGTERM'],
+    ...(config.sdkMetricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.sdkMetricsAddress } } } } : {}),
+  });
+  const metrics = createEngineMetrics('worker');
+  const metricsServer = config.metrics.port ? await serveMetrics(metrics.registry, config.metrics) : undefined;
 
   const pool = createPool(config.databaseUrl, config.dbConcurrency + 5);
   // The task queue's limit bounds all workers' average; pacing this process's own calls removes its bursts.
-  const client = new PesaWayClient(pesaway, log, { pacePerSecond: config.pesawayRatePerSecond });
+  const client = new PesaWayClient(pesaway, log, { pacePerSecond: config.pesawayRatePerSecond, metrics });
   const connection = await connectWorker(temporal);
   const taskQueues = taskQueuesFor(temporal.taskQueuePrefix);
   const workers: Worker[] = await createWorkers({
@@ -60,13 +68,14 @@ async function main(): Promise<void> {
   } finally {
     await temporalClient.connection.close();
   }
-  log.info({ address: temporal.address, namespace: temporal.namespace, taskQueues, ratePerSecond: config.pesawayRatePerSecond }, 'Worker running');
+  log.info({ address: temporal.address, namespace: temporal.namespace, taskQueues, ratePerSecond: config.pesawayRatePerSecond, metrics: metricsServer ? `http://${config.metrics.host}:${config.metrics.port}/metrics` : 'off', sdkMetrics: config.sdkMetricsAddress ?? 'off' }, 'Worker running');
   try {
     // Each worker stops on SIGINT/SIGTERM (Runtime shutdownSignals) after draining its in-flight tasks.
     await Promise.all(workers.map((w) => w.run()));
   } finally {
     await connection.close();
     await pool.end();
+    metricsServer?.close();
     log.info('Worker stopped');
   }
 }

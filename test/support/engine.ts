@@ -68,8 +68,8 @@ export interface Engine {
   stopWorkers: () => Promise<void>;
   /** The HTTP API (with the callback receiver) in-process, on a free port; resolves to its base URL. */
   startApi: (overrides?: Partial<ApiConfig>) => Promise<string>;
-  /** A worker as its own OS process (`src/worker/main.ts`), for crash tests. */
-  spawnWorkerProcess: () => ChildProcess;
+  /** A worker as its own OS process (`src/worker/main.ts`), for crash tests; `env` adds to its environment (metrics off unless set there). */
+  spawnWorkerProcess: (env?: Record<string, string>) => ChildProcess;
   stop: () => Promise<void>;
 }
 
@@ -188,7 +188,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       const a = app.server.address();
       return `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
     },
-    spawnWorkerProcess() {
+    spawnWorkerProcess(extraEnv = {}) {
       const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../src/worker/main.ts', import.meta.url))], {
         env: {
           ...process.env,
@@ -204,6 +204,10 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
           CALLBACK_BASE_URL: callbackBaseUrl,
           CALLBACK_SECRET,
           WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
+          // Fixed default ports would collide between test files running at once.
+          METRICS_PORT: '0',
+          TEMPORAL_METRICS_ADDRESS: '',
+          ...extraEnv,
           ...(options.payloadKeys ? { TEMPORAL_PAYLOAD_KEYS: options.payloadKeys.map((k) => `${k.id}:${k.key.toString('base64')}`).join(',') } : {}),
         },
         stdio: process.env['WORKER_OUTPUT'] ? 'inherit' : ['ignore', 'ignore', 'pipe'],

@@ -1,0 +1,64 @@
+/**
+ * The engine's own Prometheus metrics (the Temporal SDK's are the worker's separate exporter): one registry
+ * per process, passed to what records into it. Label sets stay bounded: endpoints, PesaWay outcomes (status
+ * codes and the few ambiguity reasons), callback outcomes, batch states, never a reference or a batch id.
+ */
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export type MetricsProcess = 'api' | 'worker';
+
+export interface EngineMetrics {
+  registry: Registry;
+  /** PesaWay HTTP calls: `endpoint` (token, send, query, balance, pull), `outcome` (`200.001`, a status code, or timeout / http-5xx / …). */
+  pesawayRequests: Counter<'endpoint' | 'outcome'>;
+  pesawayRequestSeconds: Histogram<'endpoint'>;
+  /** Result callbacks by what became of them: forged, bad_signature, malformed, then completed, applied, duplicate, contradiction, ignored, unknown_payout. */
+  callbacks: Counter<'outcome'>;
+}
+
+/** A fresh registry with the engine's metrics and Node's default ones, labelled with the process. */
+export function createEngineMetrics(process: MetricsProcess): EngineMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ process });
+  collectDefaultMetrics({ register: registry, prefix: 'disburse_' });
+  return {
+    registry,
+    pesawayRequests: new Counter({
+      name: 'disburse_pesaway_requests_total',
+      help: 'PesaWay HTTP calls by endpoint and outcome (PesaWay status code, or why there was no definite answer)',
+      labelNames: ['endpoint', 'outcome'],
+      registers: [registry],
+    }),
+    pesawayRequestSeconds: new Histogram({
+      name: 'disburse_pesaway_request_duration_seconds',
+      help: 'PesaWay HTTP call latency, from request to classified answer',
+      labelNames: ['endpoint'],
+      buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    callbacks: new Counter({
+      name: 'disburse_callbacks_total',
+      help: 'PesaWay result callbacks by outcome (refused at the door, or what delivering them did)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+  };
+}
+
+/** A gauge read from elsewhere (PostgreSQL) when Prometheus scrapes; errors leave the last values. */
+export function scrapedGauge<L extends string>(
+  registry: Registry,
+  spec: { name: string; help: string; labelNames: readonly L[] },
+  read: () => Promise<Array<{ labels: Record<L, string>; value: number }>>,
+): Gauge<L> {
+  return new Gauge<L>({
+    ...spec,
+    registers: [registry],
+    async collect() {
+      const values = await read().catch(() => undefined);
+      if (!values) return;
+      this.reset();
+      for (const v of values) this.set(v.labels, v.value);
+    },
+  });
+}

@@ -1,0 +1,114 @@
+/**
+ * Prometheus metrics on the real stack: a worker process (the engine's /metrics and the Temporal SDK's
+ * exporter) and the API's /metrics are scraped during and after a batch paid against a sandbox that fails 10%
+ * of calls with a 5xx; the engine's counts must equal the sandbox's own, and no label holds a reference.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/dev/ports.js';
+import { API_KEYS, type Engine, startEngine } from '../support/engine.js';
+import { http } from '../support/http.js';
+import { payrollCsv, payrollRows } from '../support/payroll.js';
+import { eventually } from '../support/waiting.js';
+
+const BATCH = 'metrics-2026-12';
+const COUNT = 60;
+const TOKEN = 'metrics-token-0123456789';
+
+/** Every sample of a metric in Prometheus text, with its labels. */
+function samples(text: string, name: string): Array<{ labels: Record<string, string>; value: number }> {
+  const out: Array<{ labels: Record<string, string>; value: number }> = [];
+  for (const line of text.split('\n')) {
+    const m = new RegExp(`^${name}(?:\\{([^}]*)\\})? (\\S+)$`).exec(line);
+    if (!m) continue;
+    const labels = Object.fromEntries([...(m[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1]!, l[2]!]));
+    out.push({ labels, value: Number(m[2]) });
+  }
+  return out;
+}
+const total = (text: string, name: string, match: Record<string, string>): number =>
+  samples(text, name)
+    .filter((s) => Object.entries(match).every(([k, v]) => s.labels[k] === v))
+    .reduce((sum, s) => sum + s.value, 0);
+
+describe('Prometheus metrics', () => {
+  let engine: Engine;
+  let api: string;
+  let worker: ChildProcess;
+  let workerMetrics: string;
+  let sdkMetrics: string;
+  const scrape = async (url: string, key: string | undefined = TOKEN): Promise<string> => {
+    const res = await http('GET', url, key ? { key } : {});
+    expect(res.status, res.text.slice(0, 200)).toBe(200);
+    return res.text;
+  };
+
+  beforeAll(async () => {
+    engine = await startEngine({ workers: 'none', sandbox: { faults: { serverErrorRate: 0.1 }, settleDelayMs: { min: 20, max: 100 } } });
+    api = await engine.startApi({ metricsToken: TOKEN });
+    const [metricsPort, sdkPort] = [await freePort(), await freePort()];
+    workerMetrics = `http://127.0.0.1:${metricsPort}/metrics`;
+    sdkMetrics = `http://127.0.0.1:${sdkPort}/metrics`;
+    // PesaWay calls back the API under test (not the test engine's own receiver), so its metrics see every callback.
+    worker = engine.spawnWorkerProcess({ CALLBACK_BASE_URL: api, METRICS_PORT: String(metricsPort), METRICS_TOKEN: TOKEN, TEMPORAL_METRICS_ADDRESS: `127.0.0.1:${sdkPort}` });
+    await eventually(async () => ((await fetch(workerMetrics).catch(() => undefined))?.status === 401 ? true : undefined), 'the worker serving metrics', 60_000);
+  }, 120_000);
+  afterAll(async () => {
+    worker?.kill('SIGTERM');
+    await engine?.stop();
+  });
+
+  it('counts PesaWay calls and callbacks as the sandbox saw them, during the batch and after it', async () => {
+    const res = await http('POST', `${api}/v1/batches?batchId=${BATCH}&approvalRequired=false`, { key: API_KEYS.alice, body: payrollCsv(payrollRows(COUNT)), headers: { 'content-type': 'text/csv' } });
+    expect(res.status, res.text).toBe(201);
+    // While it pays: both endpoints answer, and the batch shows as RUNNING.
+    const during = await eventually(async () => {
+      const text = await scrape(`${api}/metrics`);
+      return total(text, 'disburse_batches', { status: 'RUNNING' }) === 1 ? text : undefined;
+    }, 'the batch running', 60_000, 100);
+    expect(during).toMatch(/^disburse_process_cpu_seconds_total/m);
+    await scrape(workerMetrics);
+    await eventually(async () => {
+      const { rows } = await engine.db.pool.query<{ status: string }>('SELECT status FROM batches WHERE id = $1', [BATCH]);
+      return rows[0]?.status === 'COMPLETED' ? true : undefined;
+    }, 'the batch paid', 120_000);
+
+    const sandbox = engine.sandbox.stats();
+    const sends = sandbox.requests['mobileSend'] ?? {};
+    expect(sends['5xx'] ?? 0).toBeGreaterThan(0);
+    const w = await scrape(workerMetrics);
+    expect(total(w, 'disburse_pesaway_requests_total', { endpoint: 'send', outcome: '200.001' })).toBe(sends['200.001'] ?? 0);
+    expect(total(w, 'disburse_pesaway_requests_total', { endpoint: 'send', outcome: 'server-error' })).toBe(sends['5xx']);
+    expect(total(w, 'disburse_pesaway_requests_total', { endpoint: 'send' })).toBe(Object.values(sends).reduce((a, b) => a + b, 0));
+    expect(total(w, 'disburse_pesaway_request_duration_seconds_count', { endpoint: 'send' })).toBe(total(w, 'disburse_pesaway_requests_total', { endpoint: 'send' }));
+    expect(total(w, 'disburse_pesaway_requests_total', { endpoint: 'token' })).toBe(Object.values(sandbox.requests['token'] ?? {}).reduce((a, b) => a + b, 0));
+
+    // Every callback the sandbox delivered was counted once by what it did (each of these payouts was paid once).
+    const a = await eventually(async () => {
+      const text = await scrape(`${api}/metrics`);
+      return total(text, 'disburse_callbacks_total', {}) === engine.sandbox.stats().faults.callbacksDelivered ? text : undefined;
+    }, 'every callback counted', 30_000, 200);
+    expect(total(a, 'disburse_callbacks_total', { outcome: 'completed' }) + total(a, 'disburse_callbacks_total', { outcome: 'applied' })).toBe(COUNT);
+    expect(total(a, 'disburse_batches', { status: 'COMPLETED' })).toBe(1);
+    expect(total(a, 'disburse_batches', { status: 'RUNNING' })).toBe(0);
+
+    // Bounded labels: no reference, batch id or number anywhere.
+    const { rows } = await engine.db.pool.query<{ reference: string }>('SELECT reference FROM payouts WHERE batch_id = $1 LIMIT 1', [BATCH]);
+    for (const text of [w, a]) {
+      expect(text).not.toContain(rows[0]!.reference);
+      expect(text).not.toContain(BATCH);
+      expect(text).not.toMatch(/2547\d/);
+    }
+  });
+
+  it('exposes the Temporal SDK metrics of the worker, and refuses a scrape without the token', async () => {
+    const sdk = await eventually(async () => {
+      const text = await (await fetch(sdkMetrics)).text();
+      return text.includes('activity_type="payOut"') ? text : undefined;
+    }, 'the SDK exporter reporting the payout activity', 30_000, 500);
+    expect(sdk).toMatch(/^temporal_\w+/m);
+    expect((await http('GET', workerMetrics)).status).toBe(401);
+    expect((await http('GET', `${api}/metrics`)).status).toBe(401);
+    expect((await http('GET', `${api}/metrics`, { key: 'wrong-token-0123456789' })).status).toBe(401);
+  });
+});
