@@ -4,6 +4,8 @@
  * of calls with a 5xx; the engine's counts must equal the sandbox's own, and no label holds a reference.
  */
 import type { ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/dev/ports.js';
 import { API_KEYS, type Engine, startEngine } from '../support/engine.js';
@@ -37,6 +39,8 @@ describe('Prometheus metrics', () => {
   let worker: ChildProcess;
   let workerMetrics: string;
   let sdkMetrics: string;
+  /** The last scrape of each endpoint, for the dashboard check. */
+  const scraped: string[] = [];
   const scrape = async (url: string, key: string | undefined = TOKEN): Promise<string> => {
     const res = await http('GET', url, key ? { key } : {});
     expect(res.status, res.text.slice(0, 200)).toBe(200);
@@ -94,6 +98,7 @@ describe('Prometheus metrics', () => {
 
     // Bounded labels: no reference, batch id or number anywhere.
     const { rows } = await engine.db.pool.query<{ reference: string }>('SELECT reference FROM payouts WHERE batch_id = $1 LIMIT 1', [BATCH]);
+    scraped.push(w, a);
     for (const text of [w, a]) {
       expect(text).not.toContain(rows[0]!.reference);
       expect(text).not.toContain(BATCH);
@@ -107,6 +112,12 @@ describe('Prometheus metrics', () => {
       return text.includes('activity_type="payOut"') ? text : undefined;
     }, 'the SDK exporter reporting the payout activity', 30_000, 500);
     expect(sdk).toMatch(/^temporal_\w+/m);
+    // Every series the Grafana dashboard plots exists in what these endpoints export.
+    const dashboard = await readFile(fileURLToPath(new URL('../../deploy/grafana/dashboards/disburse.json', import.meta.url)), 'utf8');
+    const plotted = new Set(dashboard.match(/\b(?:disburse|temporal)_\w+/g));
+    expect(plotted.size).toBeGreaterThan(5);
+    const exported = [...scraped, sdk].join('\n');
+    for (const name of plotted) expect(exported, `dashboard series ${name}`).toMatch(new RegExp(`^${name}[{ ]`, 'm'));
     expect((await http('GET', workerMetrics)).status).toBe(401);
     expect((await http('GET', `${api}/metrics`)).status).toBe(401);
     expect((await http('GET', `${api}/metrics`, { key: 'wrong-token-0123456789' })).status).toBe(401);
