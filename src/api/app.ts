@@ -1,4 +1,5 @@
-import { createEngineMetrics } from '../metrics/engine-metrics.js';
+import { observePayoutMoves } from '../db/payout-transitions.js';
+import { createEngineMetrics, payoutMoveCounter } from '../metrics/engine-metrics.js';
 import { metricsRoutes } from './routes/metrics.js';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
@@ -99,6 +100,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(sessionRoutes(deps));
   await app.register(codecRoutes(deps.config));
   const metrics = deps.metrics ?? createEngineMetrics('api');
+  // The callback deliveries move payouts in this process: counted here (the worker counts its own moves).
+  observePayoutMoves(payoutMoveCounter(metrics));
   await app.register(metricsRoutes(deps, metrics));
   await app.register(callbackReceiver, {
     pool: deps.pool,

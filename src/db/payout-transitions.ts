@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { type PayoutStatus, TERMINAL_PAYOUT_STATUSES, isTerminal, predecessorsOf } from '../domain/payout-status.js';
 import { type PayoutEventKind, statusEvent } from '../domain/payout-events.js';
 import { payoutReference } from '../domain/reference.js';
+import type { Channel } from '../domain/channel.js';
 import type { SettlementResult } from '../domain/settlement.js';
 import type { Queryable } from './batches.js';
 import { flagPayout } from './payout-attention.js';
@@ -68,7 +69,8 @@ const MOVE = `WITH moved AS (
       submitted_at = CASE WHEN $2 = 'submitting' THEN COALESCE(submitted_at, now()) ELSE submitted_at END,
       settled_at = CASE WHEN $10 THEN now() ELSE settled_at END
     WHERE reference = $1 AND status = ANY($11::text[])
-    RETURNING batch_id, status, task_token, amount_minor, ($15::bigint IS NOT NULL AND $15::bigint <> amount_minor) AS mismatch
+    RETURNING batch_id, status, task_token, amount_minor, channel, ($15::bigint IS NOT NULL AND $15::bigint <> amount_minor) AS mismatch,
+      EXTRACT(EPOCH FROM (now() - submitted_at))::float8 AS since_submitted
   ), logged AS (
     INSERT INTO events (batch_id, reference, kind, actor, detail)
     SELECT batch_id, $1, $16, $12, $13::jsonb FROM moved
@@ -76,7 +78,26 @@ const MOVE = `WITH moved AS (
     SELECT batch_id, $1, 'payout.attention', $12, jsonb_build_object('reason', 'amount_mismatch', 'expected', amount_minor, 'reported', $15::bigint)
       FROM moved WHERE mismatch
   )
-  SELECT status, task_token FROM moved`;
+  SELECT status, task_token, channel, amount_minor, since_submitted FROM moved`;
+
+/** A payout that moved: what the metrics count (src/metrics/payout-metrics.ts). */
+export interface PayoutMove {
+  to: PayoutStatus;
+  channel: Channel;
+  amountMinor: number;
+  /** Since it was first sent to PesaWay; null before that. */
+  secondsSinceSubmitted: number | null;
+}
+
+let moveObserver: ((move: PayoutMove) => void) | undefined;
+
+/**
+ * Who hears of every payout that moved in this process (its metrics). One per process: transitions happen
+ * in the worker's activities and the API's callback deliveries alike, so each process counts its own.
+ */
+export function observePayoutMoves(observer: ((move: PayoutMove) => void) | undefined): void {
+  moveObserver = observer;
+}
 
 /**
  * Moves a payout forward. When nothing moved, the current status is read by a second statement: its
@@ -86,7 +107,7 @@ export async function transitionPayout(db: Queryable, t: TransitionRequest): Pro
   const r = t.result;
   const transactionId = t.transactionId ?? r?.transactionId;
   const detail = { ...(transactionId ? { transactionId } : {}), ...(r ? { resultCode: r.resultCode } : {}), ...(t.failureReason ? { reason: t.failureReason } : {}), ...t.detail };
-  const { rows } = await db.query<{ status: PayoutStatus; task_token: Buffer | null }>(MOVE, [
+  const { rows } = await db.query<{ status: PayoutStatus; task_token: Buffer | null; channel: Channel; amount_minor: string; since_submitted: number | null }>(MOVE, [
     t.reference,
     t.to,
     transactionId ?? null,
@@ -104,7 +125,11 @@ export async function transitionPayout(db: Queryable, t: TransitionRequest): Pro
     r?.amountMinor ?? null,
     statusEvent(t.to),
   ]);
-  if (rows[0]) return { applied: true, current: rows[0].status, taskToken: rows[0].task_token };
+  const moved = rows[0];
+  if (moved) {
+    moveObserver?.({ to: moved.status, channel: moved.channel, amountMinor: Number(moved.amount_minor), secondsSinceSubmitted: moved.since_submitted });
+    return { applied: true, current: moved.status, taskToken: moved.task_token };
+  }
   const now = await currentStatus(db, t.reference);
   return { applied: false, ...now };
 }

@@ -14,6 +14,12 @@ export interface EngineMetrics {
   pesawayRequestSeconds: Histogram<'endpoint'>;
   /** Result callbacks by what became of them: forged, bad_signature, malformed, then completed, applied, duplicate, contradiction, ignored, unknown_payout. */
   callbacks: Counter<'outcome'>;
+  /** Payouts moved into each status in this process, by channel (a counter of moves: forward-only, so each status once a payout). */
+  payouts: Counter<'status' | 'channel'>;
+  /** KES paid (payouts moved to succeeded), by channel. */
+  paidKes: Counter<'channel'>;
+  /** From first send to the final answer (succeeded, failed, rejected, unresolved). */
+  settlementSeconds: Histogram<'status'>;
 }
 
 /** A fresh registry with the engine's metrics and Node's default ones, labelled with the process. */
@@ -42,6 +48,25 @@ export function createEngineMetrics(process: MetricsProcess): EngineMetrics {
       labelNames: ['outcome'],
       registers: [registry],
     }),
+    payouts: new Counter({
+      name: 'disburse_payouts_total',
+      help: 'Payouts moved into a status by this process, by channel (sum over processes for the engine)',
+      labelNames: ['status', 'channel'],
+      registers: [registry],
+    }),
+    paidKes: new Counter({
+      name: 'disburse_paid_kes_total',
+      help: 'KES paid out (payouts that succeeded), by channel',
+      labelNames: ['channel'],
+      registers: [registry],
+    }),
+    settlementSeconds: new Histogram({
+      name: 'disburse_settlement_duration_seconds',
+      help: 'From the first send to PesaWay to the final answer, by final status',
+      labelNames: ['status'],
+      buckets: [1, 5, 15, 30, 60, 300, 900, 3600, 6 * 3600, 24 * 3600],
+      registers: [registry],
+    }),
   };
 }
 
@@ -61,4 +86,15 @@ export function scrapedGauge<L extends string>(
       for (const v of values) this.set(v.labels, v.value);
     },
   });
+}
+
+const FINAL = new Set(['succeeded', 'failed', 'rejected', 'unresolved']);
+
+/** The observer for observePayoutMoves (src/db/payout-transitions.ts) that counts into `metrics`. */
+export function payoutMoveCounter(metrics: Pick<EngineMetrics, 'payouts' | 'paidKes' | 'settlementSeconds'>) {
+  return (move: { to: string; channel: string; amountMinor: number; secondsSinceSubmitted: number | null }): void => {
+    metrics.payouts.inc({ status: move.to, channel: move.channel });
+    if (move.to === 'succeeded') metrics.paidKes.inc({ channel: move.channel }, move.amountMinor / 100);
+    if (FINAL.has(move.to) && move.secondsSinceSubmitted !== null) metrics.settlementSeconds.observe({ status: move.to }, move.secondsSinceSubmitted);
+  };
 }

@@ -3,7 +3,8 @@
  * cluster), runs the workflow, database and PesaWay workers, and drains gracefully on SIGTERM/SIGINT:
  * activities in progress finish, no new tasks are taken.
  */
-import { createEngineMetrics } from '../metrics/engine-metrics.js';
+import { observePayoutMoves } from '../db/payout-transitions.js';
+import { createEngineMetrics, payoutMoveCounter } from '../metrics/engine-metrics.js';
 import { serveMetrics } from '../metrics/exposition.js';
 import { Runtime, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     ...(config.sdkMetricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.sdkMetricsAddress } } } } : {}),
   });
   const metrics = createEngineMetrics('worker');
+  observePayoutMoves(payoutMoveCounter(metrics));
   const metricsServer = config.metrics.port ? await serveMetrics(metrics.registry, config.metrics) : undefined;
 
   const pool = createPool(config.databaseUrl, config.dbConcurrency + 5);

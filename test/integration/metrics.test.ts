@@ -10,12 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/dev/ports.js';
 import { API_KEYS, type Engine, startEngine } from '../support/engine.js';
 import { http } from '../support/http.js';
-import { payrollCsv, payrollRows } from '../support/payroll.js';
+import { payrollCsv, payrollRows, sumMinor } from '../support/payroll.js';
 import { eventually } from '../support/waiting.js';
 
 const BATCH = 'metrics-2026-12';
 const COUNT = 60;
 const TOKEN = 'metrics-token-0123456789';
+const ROWS = payrollRows(COUNT);
 
 /** Every sample of a metric in Prometheus text, with its labels. */
 function samples(text: string, name: string): Array<{ labels: Record<string, string>; value: number }> {
@@ -63,7 +64,7 @@ describe('Prometheus metrics', () => {
   });
 
   it('counts PesaWay calls and callbacks as the sandbox saw them, during the batch and after it', async () => {
-    const res = await http('POST', `${api}/v1/batches?batchId=${BATCH}&approvalRequired=false`, { key: API_KEYS.alice, body: payrollCsv(payrollRows(COUNT)), headers: { 'content-type': 'text/csv' } });
+    const res = await http('POST', `${api}/v1/batches?batchId=${BATCH}&approvalRequired=false`, { key: API_KEYS.alice, body: payrollCsv(ROWS), headers: { 'content-type': 'text/csv' } });
     expect(res.status, res.text).toBe(201);
     // While it pays: both endpoints answer, and the batch shows as RUNNING.
     const during = await eventually(async () => {
@@ -94,6 +95,12 @@ describe('Prometheus metrics', () => {
     }, 'every callback counted', 30_000, 200);
     expect(total(a, 'disburse_callbacks_total', { outcome: 'completed' }) + total(a, 'disburse_callbacks_total', { outcome: 'applied' })).toBe(COUNT);
     expect(total(a, 'disburse_batches', { status: 'COMPLETED' })).toBe(1);
+    // Payouts moved by either process (the worker's sends and polls, the API's callbacks): each succeeded once.
+    const both = (name: string, match: Record<string, string>) => total(w, name, match) + total(a, name, match);
+    expect(both('disburse_payouts_total', { status: 'succeeded', channel: 'MPESA' })).toBe(COUNT);
+    expect(both('disburse_payouts_total', { status: 'submitting' })).toBe(COUNT);
+    expect(both('disburse_paid_kes_total', { channel: 'MPESA' })).toBeCloseTo(sumMinor(ROWS) / 100, 2);
+    expect(both('disburse_settlement_duration_seconds_count', { status: 'succeeded' })).toBe(COUNT);
     expect(total(a, 'disburse_batches', { status: 'RUNNING' })).toBe(0);
 
     // Bounded labels: no reference, batch id or number anywhere.
