@@ -2,9 +2,9 @@ import { type BatchActivityDeps, createBatchActivities } from './batch.js';
 import { createBalanceActivities } from './balance.js';
 import { type PayoutActivityDeps, createPayoutActivities } from './payout.js';
 import { createRetryGuardActivities } from './retry-guard.js';
-import { createWebhookActivities } from './webhooks.js';
+import { createWebhookActivities, type WebhookActivityDeps } from './webhooks.js';
 
-export type ActivityDeps = BatchActivityDeps & PayoutActivityDeps;
+export type ActivityDeps = BatchActivityDeps & PayoutActivityDeps & WebhookActivityDeps;
 
 /** Every activity, built from injected dependencies (tests pass real or fake ones). */
 export function createActivities(deps: ActivityDeps) {

@@ -1,3 +1,4 @@
+import type { EngineMetrics } from '../metrics/engine-metrics.js';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger } from '../common/log.js';
 import type { Pool } from '../db/pool.js';
@@ -9,6 +10,7 @@ import { webhookPayload } from '../webhooks/payload.js';
 export interface WebhookActivityDeps {
   pool: Pool;
   log: Logger;
+  metrics?: Pick<EngineMetrics, 'webhookDeliveries'> | undefined;
 }
 
 /** How often an idle delivery looks at PostgreSQL for new events. */
@@ -45,6 +47,7 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
         for (const e of events) {
           const payload = webhookPayload(e);
           const outcome = await postWebhook(target.url, target.secret, payload, POST_TIMEOUT_MS, ctx.cancellationSignal);
+          deps.metrics?.webhookDeliveries.inc({ type: payload.type, outcome: outcome.ok ? 'delivered' : 'failed' });
           if (!outcome.ok) {
             const message = `Webhook ${payload.id} (${payload.type}) to ${safeUrl(target.url)} ${outcome.error}`;
             await recordFailure(pool, endpointId, message);

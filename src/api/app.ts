@@ -25,6 +25,10 @@ import { batchSchema, payoutRecordSchema, payoutSchema, problemSchema, progressS
 
 /** The HTTP API and the PesaWay callback receiver, as one Fastify app. */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const metrics = deps.metrics ?? createEngineMetrics('api');
+  // The callback deliveries move payouts in this process: counted here (the worker counts its own moves).
+  observePayoutMoves(payoutMoveCounter(metrics));
+  deps = { ...deps, metrics };
   const app = Fastify({
     // Our pino logger (redaction, masking), typed as Fastify's base logger so the app keeps the default
     // instance type that plugins expect.
@@ -99,9 +103,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(webhookRoutes(deps));
   await app.register(sessionRoutes(deps));
   await app.register(codecRoutes(deps.config));
-  const metrics = deps.metrics ?? createEngineMetrics('api');
-  // The callback deliveries move payouts in this process: counted here (the worker counts its own moves).
-  observePayoutMoves(payoutMoveCounter(metrics));
   await app.register(metricsRoutes(deps, metrics));
   await app.register(callbackReceiver, {
     pool: deps.pool,

@@ -20,6 +20,11 @@ export interface EngineMetrics {
   paidKes: Counter<'channel'>;
   /** From first send to the final answer (succeeded, failed, rejected, unresolved). */
   settlementSeconds: Histogram<'status'>;
+  /** Signed webhooks POSTed, by event type and outcome (delivered: a 2xx; failed: retried with backoff). */
+  webhookDeliveries: Counter<'type' | 'outcome'>;
+  /** Rows of uploaded payrolls read, by what became of the upload; with the duration, rows per second. */
+  ingestedRows: Counter<'result'>;
+  ingestionSeconds: Histogram<'result'>;
 }
 
 /** A fresh registry with the engine's metrics and Node's default ones, labelled with the process. */
@@ -58,6 +63,25 @@ export function createEngineMetrics(process: MetricsProcess): EngineMetrics {
       name: 'disburse_paid_kes_total',
       help: 'KES paid out (payouts that succeeded), by channel',
       labelNames: ['channel'],
+      registers: [registry],
+    }),
+    webhookDeliveries: new Counter({
+      name: 'disburse_webhook_deliveries_total',
+      help: 'Signed webhook POSTs by event type and outcome',
+      labelNames: ['type', 'outcome'],
+      registers: [registry],
+    }),
+    ingestedRows: new Counter({
+      name: 'disburse_ingested_rows_total',
+      help: 'Payroll rows read by uploads, by result (created, refused, duplicate, existing, conflict)',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+    ingestionSeconds: new Histogram({
+      name: 'disburse_ingestion_duration_seconds',
+      help: 'Upload ingestion time (parse, validate, store), by result; rows/s = rate(rows) / rate(seconds_sum)',
+      labelNames: ['result'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
       registers: [registry],
     }),
     settlementSeconds: new Histogram({

@@ -52,6 +52,7 @@ async function main(): Promise<void> {
       client,
       log,
       resultsUrl: (reference) => resultsUrl(config.callbackBaseUrl, config.callbackSecret, reference),
+      metrics,
     }),
     workflowBundle: config.workflowBundlePath ? { codePath: config.workflowBundlePath } : undefined,
     workflowConcurrency: config.workflowConcurrency,

@@ -1,9 +1,11 @@
 /**
  * Prometheus metrics on the real stack: a worker process (the engine's /metrics and the Temporal SDK's
  * exporter) and the API's /metrics are scraped during and after a batch paid against a sandbox that fails 10%
- * of calls with a 5xx; the engine's counts must equal the sandbox's own, and no label holds a reference.
+ * of calls with a 5xx; the engine's counts must equal the sandbox's own (and the webhook receiver's, and the
+ * file's), no label holds a reference, and every series the Grafana dashboard plots exists.
  */
 import type { ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,17 +50,38 @@ describe('Prometheus metrics', () => {
     return res.text;
   };
 
+  /** A webhook receiver: the types of the events it was sent. */
+  const hooks: string[] = [];
+  let receiver: Server;
+
   beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        hooks.push((JSON.parse(body) as { type: string }).type);
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const hookPort = (receiver.address() as { port: number }).port;
     engine = await startEngine({ workers: 'none', sandbox: { faults: { serverErrorRate: 0.1 }, settleDelayMs: { min: 20, max: 100 } } });
     api = await engine.startApi({ metricsToken: TOKEN });
     const [metricsPort, sdkPort] = [await freePort(), await freePort()];
     workerMetrics = `http://127.0.0.1:${metricsPort}/metrics`;
     sdkMetrics = `http://127.0.0.1:${sdkPort}/metrics`;
     // PesaWay calls back the API under test (not the test engine's own receiver), so its metrics see every callback.
-    worker = engine.spawnWorkerProcess({ CALLBACK_BASE_URL: api, METRICS_PORT: String(metricsPort), METRICS_TOKEN: TOKEN, TEMPORAL_METRICS_ADDRESS: `127.0.0.1:${sdkPort}` });
+    worker = engine.spawnWorkerProcess({
+      WEBHOOK_ENDPOINTS: `http://127.0.0.1:${hookPort}/hooks|whsec_metrics_test_0123456789|batch.completed`,
+      CALLBACK_BASE_URL: api,
+      METRICS_PORT: String(metricsPort),
+      METRICS_TOKEN: TOKEN,
+      TEMPORAL_METRICS_ADDRESS: `127.0.0.1:${sdkPort}`,
+    });
     await eventually(async () => ((await fetch(workerMetrics).catch(() => undefined))?.status === 401 ? true : undefined), 'the worker serving metrics', 60_000);
   }, 120_000);
   afterAll(async () => {
+    receiver?.close();
     worker?.kill('SIGTERM');
     await engine?.stop();
   });
@@ -101,6 +124,17 @@ describe('Prometheus metrics', () => {
     expect(both('disburse_payouts_total', { status: 'submitting' })).toBe(COUNT);
     expect(both('disburse_paid_kes_total', { channel: 'MPESA' })).toBeCloseTo(sumMinor(ROWS) / 100, 2);
     expect(both('disburse_settlement_duration_seconds_count', { status: 'succeeded' })).toBe(COUNT);
+    // The upload: its rows and one ingestion; nothing is parked for funds now.
+    expect(total(a, 'disburse_ingested_rows_total', { result: 'created' })).toBe(COUNT);
+    expect(total(a, 'disburse_ingestion_duration_seconds_count', { result: 'created' })).toBe(1);
+    expect(total(a, 'disburse_awaiting_funds_kes', {})).toBe(0);
+    // The batch.completed webhook, counted as the receiver got it.
+    const delivered = await eventually(async () => {
+      const text = await scrape(workerMetrics);
+      return hooks.length === 1 && total(text, 'disburse_webhook_deliveries_total', { type: 'batch.completed', outcome: 'delivered' }) === 1 ? text : undefined;
+    }, 'the webhook delivered and counted', 30_000, 200);
+    expect(total(delivered, 'disburse_webhook_deliveries_total', {})).toBe(hooks.length);
+    scraped.push(delivered);
     expect(total(a, 'disburse_batches', { status: 'RUNNING' })).toBe(0);
 
     // Bounded labels: no reference, batch id or number anywhere.

@@ -181,6 +181,7 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
         return reply.code(200).send({ dryRun: true, created: false, payAt: payAt?.toISOString() ?? null, workbook, report: { accepted: report.accepted, refusal: report.refusal, ...reportJson(report) }, preview });
       }
       const batchId = q.batchId ?? idempotentId(request.headers['idempotency-key'] as string | undefined);
+      const ingestStarted = performance.now();
       const result = await ingestPayroll(pool, input, {
         ...options,
         ...(batchId ? { batchId } : {}),
@@ -192,6 +193,8 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
         ...(payAt ? { payAt } : {}),
         log: deps.log,
       });
+      deps.metrics?.ingestionSeconds.observe({ result: result.kind }, (performance.now() - ingestStarted) / 1000);
+      if ('report' in result) deps.metrics?.ingestedRows.inc({ result: result.kind }, result.report.rows);
       switch (result.kind) {
         case 'refused':
           throw new Problem(422, 'payroll_refused', 'Payroll refused', result.report.refusal?.message ?? 'The file is not acceptable under its policy.', {

@@ -10,6 +10,12 @@ export function metricsRoutes(deps: Pick<ApiDeps, 'pool' | 'config'>, metrics: E
     const { rows } = await deps.pool.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM batches GROUP BY status');
     return rows.map((r) => ({ labels: { status: r.status }, value: r.n }));
   });
+  scrapedGauge(metrics.registry, { name: 'disburse_awaiting_funds_kes', help: 'KES (with estimated fees) of payouts parked for funds (455.001): what a top-up must cover', labelNames: [] as const }, async () => {
+    const { rows } = await deps.pool.query<{ kes: string | null }>(
+      "SELECT (sum(amount_minor + fee_estimate_minor) / 100.0)::text AS kes FROM payouts WHERE is_current AND status = 'awaiting_funds'",
+    );
+    return [{ labels: {}, value: Number(rows[0]?.kes ?? 0) }];
+  });
   return (app, _opts, done) => {
     app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
       if (!scrapeAllowed(deps.config.metricsToken, request.headers.authorization)) return reply.code(401).type('text/plain').send('Send Authorization: Bearer <METRICS_TOKEN>.\n');
