@@ -123,6 +123,8 @@ describe('web console: month two of a payroll', () => {
     const banner = alice.getByTestId('rejection-banner');
     await expect.poll(() => banner.isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await banner.textContent()).toMatch(/Rejected by bob .*EMP00002 phone changed without an HR form/);
+    // Stored CANCELLED (rejected is a reason), shown as what happened to it.
+    expect(await alice.locator('.heading .badge').first().textContent()).toBe('Rejected');
     await screenshot(alice, 'batch-rejected');
     expect(await ledgerOf('staff-2026-11')).toEqual([]);
   });

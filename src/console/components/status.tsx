@@ -21,6 +21,14 @@ const WORDS: Record<string, string> = {
   unresolved: 'unresolved',
 };
 
+/**
+ * What to call a batch's state: a rejected batch is stored CANCELLED with its rejection beside it (rejected is
+ * a reason, not a state), but "Cancelled" would hide from the submitter that an approver turned it down.
+ */
+export function batchStatusShown(status: string, rejection: unknown): string {
+  return status === 'CANCELLED' && rejection ? 'REJECTED' : status;
+}
+
 export function statusWord(status: string): string {
   return WORDS[status] ?? status;
 }

@@ -8,7 +8,7 @@ import { actionsFor, type BatchAction } from '../actions.js';
 import { api, downloadUrl } from '../api.js';
 import { type ConfirmRequest, ConfirmDialog } from '../components/confirm-dialog.js';
 import { ProblemBox } from '../components/problem-box.js';
-import { StatusBadge, statusWord } from '../components/status.js';
+import { batchStatusShown, StatusBadge, statusWord } from '../components/status.js';
 import { cents, count, dateTime, duration, fromCents, kes, plural } from '../format.js';
 import { paths } from '../router.js';
 import { type Batch, FINAL_STATUSES, type Session } from '../types.js';
@@ -81,7 +81,7 @@ export function BatchPage({ id, session }: { id: string; session: Session }) {
         <h1>
           Batch <span data-testid="batch-id">{batch.id}</span>
         </h1>
-        <StatusBadge status={status} />
+        <StatusBadge status={batchStatusShown(status, batch.rejection)} />
         {p?.paused && status !== 'PAUSED' && <span class="badge badge-paused">Paused</span>}
       </div>
       <p class="muted">
@@ -136,7 +136,7 @@ export function BatchPage({ id, session }: { id: string; session: Session }) {
           <div class="bar" style={{ width: `${percent}%` }} />
         </div>
         <p aria-live="polite" class="live" data-testid="progress-text">
-          {count(settled)} of {plural(total, 'payout')} settled ({percent}%) · {statusWord(status)}
+          {count(settled)} of {plural(total, 'payout')} settled ({percent}%) · {statusWord(batchStatusShown(status, batch.rejection))}
           {status === 'RUNNING' && !p?.paused && rate > 0 && (
             <>
               {' '}

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { ProblemBox } from '../components/problem-box.js';
-import { StatusBadge, statusWord } from '../components/status.js';
+import { batchStatusShown, StatusBadge, statusWord } from '../components/status.js';
 import { count, dateTime, kes } from '../format.js';
 import { paths } from '../router.js';
 import { type Batch, BATCH_STATUSES, type Session } from '../types.js';
@@ -88,7 +88,7 @@ function BatchTable({ items }: { items: Batch[] }) {
               </th>
               {payroll && <td>{b.payroll ?? '—'}</td>}
               <td>
-                <StatusBadge status={b.status} />
+                <StatusBadge status={batchStatusShown(b.status, b.rejection)} />
                 {b.payAt && b.status === 'SCHEDULED' && <div class="muted small">pays {dateTime(b.payAt)}</div>}
               </td>
               <td class="num">{count(b.valid)}</td>

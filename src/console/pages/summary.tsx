@@ -1,7 +1,7 @@
 /** A batch's summary for the file: totals, counts, who submitted and approved it, when. Prints on one page. */
 import { api } from '../api.js';
 import { ProblemBox } from '../components/problem-box.js';
-import { statusWord } from '../components/status.js';
+import { batchStatusShown, statusWord } from '../components/status.js';
 import { count, dateTime, kes } from '../format.js';
 import { paths } from '../router.js';
 import { useAsync } from '../use-async.js';
@@ -38,7 +38,7 @@ export function SummaryPage({ id }: { id: string }) {
           </>
         )}
         <dt>Status</dt>
-        <dd>{statusWord(p?.status ?? b.status)}</dd>
+        <dd>{statusWord(batchStatusShown(p?.status ?? b.status, b.rejection))}</dd>
         <dt>File</dt>
         <dd>{b.fileName ?? '—'}</dd>
         <dt>File SHA-256</dt>
