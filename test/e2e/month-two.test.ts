@@ -123,8 +123,9 @@ describe('web console: month two of a payroll', () => {
     const banner = alice.getByTestId('rejection-banner');
     await expect.poll(() => banner.isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await banner.textContent()).toMatch(/Rejected by bob .*EMP00002 phone changed without an HR form/);
-    // Stored CANCELLED (rejected is a reason), shown as what happened to it.
-    expect(await alice.locator('.heading .badge').first().textContent()).toBe('Rejected');
+    // Stored CANCELLED (rejected is a reason), shown as what happened to it once the page's next poll sees
+    // the workflow's status (the rejection itself is in PostgreSQL first).
+    await expect.poll(() => alice.locator('.heading .badge').first().textContent(), { timeout: 10_000 }).toBe('Rejected');
     await screenshot(alice, 'batch-rejected');
     expect(await ledgerOf('staff-2026-11')).toEqual([]);
   });
