@@ -7,40 +7,13 @@
 import type { Batch, Queryable } from '../db/batches.js';
 import { payrollRowsOf, previousBatchOfPayroll, type StoredPayrollRow } from '../db/payroll-history.js';
 import { formatMinor } from '../domain/money.js';
-import { type ComparisonFinding, type ComparisonKind, comparePayrolls } from '../payroll/compare.js';
+import { type ComparisonFinding, comparePayrolls } from '../payroll/compare.js';
+import type { ComparisonFindingView, ComparisonView } from './comparison-view.js';
 
 /** Findings listed at most; the counts are always complete. */
 export const COMPARISON_FINDINGS_MAX = 1000;
 
-export interface ComparisonFindingView {
-  kind: ComparisonKind;
-  /** This file's row and line; null for `payee_missing` (the payee has no row in this file). */
-  row: number | null;
-  line: number | null;
-  /** The previous batch's row and line of the same payee; null for `new_payee`. */
-  previousRow: number | null;
-  previousLine: number | null;
-  employeeId: string | null;
-  /** Masked: `MPESA 2547*****678`, `BANK ******6789 (01)`; for `payee_missing`, where it went last time. */
-  destination: string | null;
-  previousDestination: string | null;
-  amount: string | null;
-  previousAmount: string | null;
-  /** (this − previous) / previous for `amount_changed`, e.g. 3 for +300%. */
-  relativeChange: number | null;
-  message: string;
-}
-
-export interface ComparisonView {
-  previousBatchId: string;
-  previousCreatedAt: string;
-  counts: Record<ComparisonKind, number>;
-  matched: number;
-  previous: { count: number; totalAmount: string };
-  current: { count: number; totalAmount: string };
-  findings: ComparisonFindingView[];
-  findingsTruncated: boolean;
-}
+export type { ComparisonFindingView, ComparisonView } from './comparison-view.js';
 
 type CurrentRow = Parameters<typeof comparePayrolls>[1][number];
 

@@ -135,36 +135,10 @@ export interface Workbook {
   sheets: string[];
 }
 
-export type ComparisonKind = 'new_payee' | 'destination_changed' | 'amount_changed' | 'payee_missing';
-
-export interface ComparisonFinding {
-  kind: ComparisonKind;
-  /** This file's row and line; null for `payee_missing`. */
-  row: number | null;
-  line: number | null;
-  /** The previous batch's row of the same payee; null for `new_payee`. */
-  previousRow: number | null;
-  previousLine: number | null;
-  employeeId: string | null;
-  /** Masked by the API, with the channel: `MPESA 2547*****678`. */
-  destination: string | null;
-  previousDestination: string | null;
-  amount: string | null;
-  previousAmount: string | null;
-  relativeChange: number | null;
-  message: string;
-}
-
-export interface Comparison {
-  previousBatchId: string;
-  previousCreatedAt: string;
-  counts: Record<ComparisonKind, number>;
-  matched: number;
-  previous: { count: number; totalAmount: string };
-  current: { count: number; totalAmount: string };
-  findings: ComparisonFinding[];
-  findingsTruncated: boolean;
-}
+/** The comparison with the payroll's previous batch: the API's own view type (a types-only module). */
+export type { ComparisonFindingView as ComparisonFinding, ComparisonView as Comparison } from '../api/comparison-view.js';
+export type { ComparisonKind } from '../payroll/compare.js';
+import type { ComparisonView as Comparison } from '../api/comparison-view.js';
 
 /** The dry run's preview: fees, wallet and shortfall, and the comparison with the payroll's previous batch. */
 export interface Preview {
