@@ -11,7 +11,7 @@ import { API_KEYS, type Engine, startEngine } from '../support/engine.js';
 import { http } from '../support/http.js';
 import { payrollCsv, payrollRows } from '../support/payroll.js';
 import { eventually } from '../support/waiting.js';
-import { attributes, checkFile, launchBrowser, newUserPage, PHONE, screenshot, signIn, submitChecked } from './support.js';
+import { attributes, checkFile, launchBrowser, newUserPage, PHONE, screenshot, signIn, submitChecked, twoUsers } from './support.js';
 
 const COUNT = 40;
 const AMOUNT = 1000;
@@ -49,11 +49,7 @@ describe('web console', () => {
       launchBrowser(),
     ]);
     baseUrl = await engine.startApi();
-    const a = await newUserPage(browser, baseUrl);
-    const b = await newUserPage(browser, baseUrl);
-    alice = a.page;
-    bob = b.page;
-    errors.push(a.errors, b.errors);
+    [alice, bob] = await twoUsers(browser, baseUrl, errors);
   });
   afterAll(async () => {
     await browser?.close();

@@ -14,7 +14,7 @@ import { http } from '../support/http.js';
 import { payrollCsv, payrollRows, type PayrollRow } from '../support/payroll.js';
 import { eventually } from '../support/waiting.js';
 import { buildWorkbook, csvAsRows } from '../support/xlsx.js';
-import { attributes, checkFile, launchBrowser, newUserPage, screenshot, signIn } from './support.js';
+import { attributes, checkFile, launchBrowser, screenshot, signIn, twoUsers } from './support.js';
 
 const PAYROLL = 'monthly-staff';
 const MONTH_ONE: PayrollRow[] = payrollRows(6, { amount: () => 1000 });
@@ -57,11 +57,7 @@ describe('web console: month two of a payroll', () => {
       launchBrowser(),
     ]);
     baseUrl = await engine.startApi();
-    const a = await newUserPage(browser, baseUrl);
-    const b = await newUserPage(browser, baseUrl);
-    alice = a.page;
-    bob = b.page;
-    errors.push(a.errors, b.errors);
+    [alice, bob] = await twoUsers(browser, baseUrl, errors);
     // Month one, paid through the API as another system would: the comparison's baseline.
     const first = await http('POST', `${baseUrl}/v1/batches?batchId=staff-2026-10&payroll=${PAYROLL}&approvalRequired=false`, {
       key: API_KEYS.alice,

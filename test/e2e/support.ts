@@ -48,6 +48,14 @@ export async function newUserPage(browser: Browser, baseURL: string, viewport: {
   return { context, page, errors };
 }
 
+/** Two people, each in a browser context of their own, with every page error collected into `errors`. */
+export async function twoUsers(browser: Browser, baseURL: string, errors: string[][]): Promise<[Page, Page]> {
+  const a = await newUserPage(browser, baseURL);
+  const b = await newUserPage(browser, baseURL);
+  errors.push(a.errors, b.errors);
+  return [a.page, b.page];
+}
+
 /** Signs in through the form, as a person would; resolves once the console shows who is signed in. */
 export async function signIn(page: Page, key: string, path = '/batches'): Promise<void> {
   await page.goto(path);
