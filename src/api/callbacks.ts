@@ -105,7 +105,7 @@ export const callbackReceiver: FastifyPluginCallback<CallbackReceiverOptions> = 
   const log = opts.log ?? (app.log as Logger);
   const delivery = new CallbackDelivery({ pool, temporal: opts.temporal, stats, metrics: opts.metrics, log });
   const count = (outcome: string): void => opts.metrics?.callbacks.inc({ outcome });
-  const storePool = opts.databaseUrl ? createCallbackStorePool(opts.databaseUrl, opts.storeConnections ?? 2) : undefined;
+  const storePool = opts.databaseUrl ? createCallbackStorePool(opts.databaseUrl, opts.storeConnections ?? 2, log) : undefined;
   const writer = new CallbackWriter(storePool ?? pool, { maxInFlight: opts.storeConnections ?? 2 });
   app.addHook('onReady', async () => {
     delivery.start();

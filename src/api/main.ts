@@ -17,7 +17,7 @@ const log = createLogger({ name: 'api' });
 async function main(): Promise<void> {
   const config = loadApiConfig(process.env);
   const temporalConfig = loadTemporalConfig(process.env);
-  const pool = createPool(config.databaseUrl, 20);
+  const pool = createPool(config.databaseUrl, 20, log);
   await migrate(pool);
   const temporal = await connectClient(temporalConfig);
   const taskQueues = taskQueuesFor(temporalConfig.taskQueuePrefix);

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Logger } from '../common/log.js';
 import { type CallbackToStore, storeCallback, storeCallbacks } from './callbacks.js';
+import { createPool } from './pool.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -123,8 +124,8 @@ export class CallbackWriter {
  * The receiver's own connections, so deliveries and API reads never make a callback wait for one.
  * `CallbackWriter` keeps `synchronous_commit` on for them (an acknowledgement must mean the row is on disk).
  */
-export function createCallbackStorePool(connectionString: string, connections: number): pg.Pool {
-  return new pg.Pool({ connectionString, max: connections, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 });
+export function createCallbackStorePool(connectionString: string, connections: number, log?: Logger): pg.Pool {
+  return createPool(connectionString, connections, log);
 }
 
 /** Warns when PostgreSQL cannot keep an acknowledged callback through a crash (fsync off). */

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   observePayoutMoves(payoutMoveCounter(metrics));
   const metricsServer = config.metrics.port ? await serveMetrics(metrics.registry, config.metrics) : undefined;
 
-  const pool = createPool(config.databaseUrl, config.dbConcurrency + 5);
+  const pool = createPool(config.databaseUrl, config.dbConcurrency + 5, log);
   // The task queue's limit bounds all workers' average; pacing this process's own calls removes its bursts.
   const client = new PesaWayClient(pesaway, log, { pacePerSecond: config.pesawayRatePerSecond, metrics });
   const connection = await connectWorker(temporal);
