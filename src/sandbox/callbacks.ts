@@ -4,6 +4,7 @@ import { SIGNATURE_HEADER } from '../pesaway/wire.js';
 import { signBody } from '../pesaway/signature.js';
 import type { FaultController } from './faults.js';
 import type { CallbackRetry } from './options.js';
+import type { Outage } from './outage.js';
 import type { TimerSet } from './timers.js';
 
 export interface CallbackDispatcherDeps {
@@ -13,12 +14,15 @@ export interface CallbackDispatcherDeps {
   timeoutMs: number;
   signingKey: string | undefined;
   logger: Logger;
+  /** While PesaWay is down, deliveries coming due wait in its queue. */
+  outage: Pick<Outage, 'defer'>;
 }
 
 /**
  * POSTs result callbacks to each payment's `ResultsUrl`: compact JSON, signed when a key is set, retried
  * with exponential backoff on non-2xx or network errors. Drop, delay, duplicate and reorder faults are
- * decided once per callback. Never throws: a callback that cannot be delivered is logged and counted.
+ * decided once per callback. During an outage every delivery that comes due is queued until it ends.
+ * Never throws: a callback that cannot be delivered is logged and counted.
  */
 export class CallbackDispatcher {
   private readonly aborter = new AbortController();
@@ -26,6 +30,8 @@ export class CallbackDispatcher {
   constructor(private readonly deps: CallbackDispatcherDeps) {}
 
   dispatch(url: string, body: Record<string, unknown>): void {
+    // Held whole: its fault plan is drawn on release, so it meets the faults in force then.
+    if (this.deps.outage.defer(() => this.dispatch(url, body))) return;
     const plan = this.deps.faults.callbackPlan();
     if (plan.drop) {
       this.deps.logger.debug({ reference: referenceOf(body) }, 'callback dropped (fault)');
@@ -43,6 +49,8 @@ export class CallbackDispatcher {
   }
 
   private run(url: string, raw: string, attempt: number): void {
+    // A planned delivery (delayed, duplicate or retry) coming due mid-outage keeps its plan and waits.
+    if (this.deps.outage.defer(() => this.run(url, raw, attempt))) return;
     this.attempt(url, raw, attempt).catch((err: unknown) => this.deps.logger.error({ err }, 'callback dispatcher failed'));
   }
 

@@ -3,6 +3,7 @@ import type { MinorUnits } from '../domain/money.js';
 import type { FaultController } from './faults.js';
 import type { Ledger } from './ledger.js';
 import type { SandboxOptions } from './options.js';
+import type { Outage } from './outage.js';
 import type { Settler } from './settlement.js';
 import type { EndpointName, RequestStats } from './stats.js';
 import type { TimerSet } from './timers.js';
@@ -16,6 +17,7 @@ export interface SandboxContext {
   tokens: TokenStore;
   stats: RequestStats;
   settler: Settler;
+  outage: Outage;
   timers: TimerSet;
   logger: Logger;
   /** The largest single payout: PesaWay's KES 250,000, or the tariff's ceiling if lower. */

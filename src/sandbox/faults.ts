@@ -50,6 +50,11 @@ export interface FaultCounters {
   callbacksDelivered: number;
   /** Callbacks given up after `callbackRetry.maxAttempts` failed attempts. */
   callbacksAbandoned: number;
+  /** PesaWay requests reset (`refuse`) or held unanswered (`timeout`) during an outage (see outage.ts). */
+  outageRefused: number;
+  outageHeld: number;
+  /** Callback deliveries that came due during an outage and waited for its end. */
+  outageCallbacksHeld: number;
 }
 
 export type FaultPatch = Partial<FaultConfig>;
@@ -115,6 +120,7 @@ export class FaultController {
   private readonly tally: FaultCounters = {
     serverErrors: 0, lostResponses: 0, rateLimited: 0, callbacksDropped: 0, callbacksDuplicated: 0,
     callbacksReordered: 0, callbackRetries: 0, callbacksDelivered: 0, callbacksAbandoned: 0,
+    outageRefused: 0, outageHeld: 0, outageCallbacksHeld: 0,
   };
   private readonly streams: Record<'latency' | 'serverError' | 'lost' | 'callback', Rng>;
 

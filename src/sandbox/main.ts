@@ -66,7 +66,8 @@ Test destinations (every other destination succeeds):
   bank account 000000000999  never settles
 
 Admin (no auth, never faulted): POST /__sandbox/top-up {"amount":"5000.00"}, PUT /__sandbox/balance,
-GET /__sandbox/ledger, GET /__sandbox/stats, GET|PUT /__sandbox/faults, POST /__sandbox/settle-now.`)
+GET /__sandbox/ledger, GET /__sandbox/stats, GET|PUT /__sandbox/faults, POST /__sandbox/settle-now,
+GET|PUT /__sandbox/outage {"mode":"refuse"|"timeout"|"none"} (PesaWay unreachable; callbacks held).`)
     .exitOverride()
     .configureOutput({ writeOut: (s) => void process.stdout.write(s), writeErr: (s) => void process.stderr.write(s) });
 }

@@ -8,6 +8,7 @@ import { SandboxConfigError } from './errors.js';
 import { FaultController } from './faults.js';
 import { Ledger } from './ledger.js';
 import { resolveOptions, type SandboxOptionsInput } from './options.js';
+import { isAdminPath, Outage, parseOutageMode, type OutageMode, type OutageView } from './outage.js';
 import { replyError } from './replies.js';
 import { streamFor } from './rng.js';
 import { ADMIN_PREFIX, adminRoutes } from './routes/admin.js';
@@ -19,6 +20,7 @@ import { TokenStore } from './tokens.js';
 
 export type { SandboxStats } from './stats.js';
 export type { SandboxOptions, SandboxOptionsInput } from './options.js';
+export type { OutageMode, OutagePeriod, OutageView } from './outage.js';
 
 export interface SandboxHandle {
   /** e.g. `http://127.0.0.1:40123` (no trailing slash). */
@@ -30,9 +32,19 @@ export interface SandboxHandle {
   stats(): SandboxStats;
   topUp(amountMinor: MinorUnits): void;
   setBalance(amountMinor: MinorUnits): void;
+  /**
+   * Makes PesaWay unreachable (`refuse`: connections reset; `timeout`: requests held unanswered) or reachable
+   * again (`none`), like `PUT /__sandbox/outage`. Callbacks wait while it is down. Returns the new state.
+   */
+  outage(mode: OutageMode): OutageView;
+  /** The outage state and history, as `GET /__sandbox/outage`. */
+  outageState(): OutageView;
   /** Invalidates every issued token (next calls get 401.001), like a credential rotation. */
   revokeTokens(): void;
-  /** Stops the server and every pending timer (settlements, callback retries); callbacks in flight are aborted. */
+  /**
+   * Stops the server and every pending timer (settlements, callback retries); callbacks in flight are aborted,
+   * requests held by a `timeout` outage are cut and queued callbacks discarded.
+   */
   close(): Promise<void>;
 }
 
@@ -42,9 +54,10 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<San
   const { logger } = options;
   const timers = new TimerSet();
   const faults = new FaultController(options.faults, options.seed);
+  const outage = new Outage({ faults, timers, logger });
   const ledger = new Ledger(options.balanceMinor, options.tariff, streamFor(options.seed, 'ids/transaction'));
   const dispatcher = new CallbackDispatcher({
-    faults, timers, logger, retry: options.callbackRetry, timeoutMs: options.callbackTimeoutMs, signingKey: options.signingKey,
+    faults, timers, logger, outage, retry: options.callbackRetry, timeoutMs: options.callbackTimeoutMs, signingKey: options.signingKey,
   });
   const settler = new Settler({
     ledger, dispatcher, timers, logger,
@@ -55,7 +68,7 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<San
   });
   const tariffCeiling = options.tariff.at(-1)!.upToMinor;
   const ctx: SandboxContext = {
-    options, ledger, faults, settler, timers, logger,
+    options, ledger, faults, settler, outage, timers, logger,
     tokens: new TokenStore({ key: options.consumerKey, secret: options.consumerSecret }, options.tokenTtlSeconds),
     stats: new RequestStats(),
     maxAmountMinor: Math.min(MAX_PAYOUT_MINOR, tariffCeiling),
@@ -84,10 +97,13 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<San
     topUp: (amountMinor) => void ledger.topUp(amountMinor),
     setBalance: (amountMinor) => void ledger.setBalance(amountMinor),
     revokeTokens: () => void ctx.tokens.revokeAll(),
+    outage: (mode) => outage.set(parseOutageMode(mode)),
+    outageState: () => outage.view(),
     close() {
       // Timers first: pending latency sleeps resolve at once, and nothing new can be scheduled.
       closing ??= (async () => {
         timers.close();
+        outage.close();
         dispatcher.close();
         await app.close();
       })();
@@ -101,6 +117,16 @@ function buildApp(ctx: SandboxContext): FastifyInstance {
   // logs its own events through the injected logger. Connections are cut on close so close() is prompt.
   const app = Fastify({ logger: false, forceCloseConnections: true });
   app.decorateRequest('sandboxOutcome', '');
+
+  // First of all hooks, before body parsing, stats, the rate limit and every other fault: during an
+  // outage a PesaWay call never reaches the API at all. The reply is taken over so Fastify never answers.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!isAdminPath(request.url, ADMIN_PREFIX) && ctx.outage.intercept(request.raw)) {
+      reply.hijack();
+      return;
+    }
+    done();
+  });
 
   // Integrators send `Content-Type: application/json` on every call, GETs and empty POSTs included.
   const defaultJson = app.getDefaultJsonParser('error', 'error');

@@ -2,6 +2,7 @@ import type { FastifyPluginCallback } from 'fastify';
 import { type MinorUnits, parseDecimal, parseProviderAmount } from '../../domain/money.js';
 import type { SandboxContext } from '../context.js';
 import { SandboxConfigError } from '../errors.js';
+import { parseOutageRequest } from '../outage.js';
 import { balanceFields } from './balance.js';
 
 export const ADMIN_PREFIX = '/__sandbox';
@@ -53,6 +54,11 @@ export function adminRoutes(ctx: SandboxContext): FastifyPluginCallback {
       ctx.logger.info({ faults: ctx.faults.get() }, 'faults changed');
       return faultsView();
     });
+
+    // PesaWay down while these stay up: {"mode": "refuse" | "timeout" | "none"}; the state lists every period.
+    app.get('/outage', () => ctx.outage.view());
+
+    app.put('/outage', (request) => ctx.outage.set(parseOutageRequest(request.body)));
 
     app.post('/settle-now', () => ({ settled: ctx.settler.settleNow() }));
 
