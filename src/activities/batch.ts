@@ -23,6 +23,16 @@ export interface FundsAlert {
   neededMinor: MinorUnits;
 }
 
+/** A batch has waited on an unreachable PesaWay for `alertAfterMs` (since `since`, ISO). */
+export interface PesaWayAlert {
+  batchId: string;
+  since: string;
+  lastError: string;
+  alertAfterMs: number;
+}
+
+const minutes = (ms: number): string => `${Math.max(1, Math.round(ms / 60_000))} min`;
+
 /** What the batch and shard workflows ask of PostgreSQL. */
 export function createBatchActivities(deps: BatchActivityDeps) {
   const { pool, log } = deps;
@@ -102,6 +112,26 @@ export function createBatchActivities(deps: BatchActivityDeps) {
         `Batch ${alert.batchId} is awaiting funds: top up at least ${formatKes(alert.shortfallMinor)} (available ${formatKes(alert.availableMinor)}, needed ${formatKes(alert.neededMinor)})`,
       );
       await recordEvent(pool, { batchId: alert.batchId, kind: 'batch.awaiting_funds', detail: { ...alert } });
+    },
+
+    /**
+     * PesaWay has not answered for `alertAfterMs`: the alert an operator acts on (an error in the log, the
+     * `batch.pesaway_unreachable` event, which webhooks deliver). Nothing needs doing for the money: payouts
+     * retry under their own references and the batch resumes by itself.
+     */
+    async raisePesawayAlert(alert: PesaWayAlert): Promise<void> {
+      log.error(
+        { batchId: alert.batchId, since: alert.since, lastError: alert.lastError },
+        `Batch ${alert.batchId} has waited on PesaWay for over ${minutes(alert.alertAfterMs)} (no answer since ${alert.since}: ${alert.lastError}). ` +
+          'Payouts retry under their own references and resume by themselves; check PesaWay\'s status and PESAWAY_BASE_URL, and the network to it.',
+      );
+      await recordEvent(pool, { batchId: alert.batchId, kind: 'batch.pesaway_unreachable', detail: { since: alert.since, lastError: alert.lastError, alertAfterMs: alert.alertAfterMs } });
+    },
+
+    /** PesaWay answers again after an outage that raised the alert (`batch.pesaway_reachable`). */
+    async notePesawayBack(back: { batchId: string; since: string; downMs: number }): Promise<void> {
+      log.info({ batchId: back.batchId, since: back.since, downMs: back.downMs }, `PesaWay answers again; batch ${back.batchId} resumes (it waited ${Math.round(back.downMs / 1000)} s)`);
+      await recordEvent(pool, { batchId: back.batchId, kind: 'batch.pesaway_reachable', detail: { since: back.since, downMs: back.downMs } });
     },
 
     /** Pre-flight under `proceed`: the wallet will not cover the whole batch; it pays what it can, then parks. */

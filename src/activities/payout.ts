@@ -17,8 +17,14 @@ export interface PayoutActivityDeps {
   log: Logger;
 }
 
-/** A send that said nothing about the payment is resent (same reference) this soon, not after the poll backoff. */
+/**
+ * A send that said nothing about the payment is resent (same reference) soon, not after the poll backoff:
+ * 1 s, doubling with each attempt that met no answer, to at most 30 s, so a PesaWay down for minutes is
+ * not hammered (nor the payout's story filled) and is found again within 30 s of coming back.
+ */
 const RESEND_SOON_MS = 1000;
+const RESEND_MAX_MS = 30_000;
+export const resendDelayMs = (attempt: number): number => Math.min(RESEND_SOON_MS * 2 ** Math.max(0, attempt - 1), RESEND_MAX_MS);
 
 function sendRequest(p: PayoutForSend, resultsUrl: string): SendRequest {
   const base = { reference: p.reference, amountMinor: p.amountMinor, reason: p.reason, resultsUrl };
@@ -58,7 +64,7 @@ export function createPayoutActivities(deps: PayoutActivityDeps) {
     throw new CompleteAsyncError();
   }
 
-  async function send(p: PayoutForSend, taskToken: Uint8Array): Promise<PayoutOutcome> {
+  async function send(p: PayoutForSend, taskToken: Uint8Array, attempt: number): Promise<PayoutOutcome> {
     const { reference } = p;
     const at = await transitionPayout(pool, { reference, to: 'submitting', source: 'payout', detail: { from: p.status } });
     if (!at.applied && at.current !== 'submitting') return endOrWait(reference, taskToken, at);
@@ -80,7 +86,7 @@ export function createPayoutActivities(deps: PayoutActivityDeps) {
         return endOrWait(reference, taskToken, rejected);
       }
       default: {
-        const failure = pesawayFailure(outcome, `send ${reference}`, RESEND_SOON_MS);
+        const failure = pesawayFailure(outcome, `send ${reference}`, resendDelayMs(attempt));
         await notePayout(pool, { reference, kind: 'payout.send_failed', source: 'payout', detail: { error: failure.message, pesaway: pesawaySaid(outcome) } });
         throw failure;
       }
@@ -115,7 +121,7 @@ export function createPayoutActivities(deps: PayoutActivityDeps) {
       if (!p) throw ApplicationFailure.nonRetryable('No payout has this activity\'s reference in PostgreSQL', FAILURE_TYPES.notFound);
       const ended = p.status === 'awaiting_funds' ? undefined : outcomeOf(reference, p.status);
       if (ended) return ended;
-      if (p.status !== 'accepted') return send(p, taskToken);
+      if (p.status !== 'accepted') return send(p, taskToken, attempt);
       // Accepted earlier (a shard's earlier run, or before a crash): the first attempt waits for the callback
       // it may still get; later attempts, whose callback wait ran out, ask PesaWay.
       if (attempt === 1) return endOrWait(reference, taskToken, await recordWaiting(pool, reference, taskToken));

@@ -44,6 +44,13 @@ export const progressSchema = {
     payAt: { type: ['string', 'null'], description: 'when a scheduled batch pays (SCHEDULED until then)' },
     countsAt: { type: ['string', 'null'], description: 'when the counts were read from the database' },
     shardsRunning: { type: 'integer' },
+    waitingOnPesaway: {
+      description: 'PesaWay has not answered the workers since `since` (PESAWAY_UNREACHABLE_AFTER_MS): payouts retry under their own references and resume by themselves; `alertedAt` once the alert was raised (PESAWAY_OUTAGE_ALERT_AFTER_MS). Null while PesaWay answers.',
+      anyOf: [
+        { type: 'object', properties: { since: { type: 'string', format: 'date-time' }, lastError: { type: 'string' }, alertedAt: { type: ['string', 'null'], format: 'date-time' } }, required: ['since', 'lastError', 'alertedAt'] },
+        { type: 'null' },
+      ],
+    },
     flagged: { type: 'integer', description: 'payouts flagged for a person (contradictions, amount mismatches, undeliverable callbacks, unconfirmed failures): GET /v1/payouts?status=flagged' },
     source: { type: 'string', enum: ['workflow', 'database'] },
   },

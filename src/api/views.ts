@@ -20,6 +20,8 @@ export interface ProgressView {
   payAt: string | null;
   countsAt: string | null;
   shardsRunning: number;
+  /** PesaWay does not answer: since when, the last error, when the alert was raised. Null while it answers. */
+  waitingOnPesaway: { since: string; lastError: string; alertedAt: string | null } | null;
   /** Payouts of the batch flagged for a person (any attempt): see `GET /v1/payouts?status=flagged`. */
   flagged: number;
   source: 'workflow' | 'database';
@@ -46,6 +48,7 @@ export function progressView(p: Progress, source: ProgressView['source'], flagge
     payAt: p.payAt ?? null,
     countsAt: p.countsAt ?? null,
     shardsRunning: p.shardsRunning,
+    waitingOnPesaway: p.waitingOnPesaway ? { since: p.waitingOnPesaway.since, lastError: p.waitingOnPesaway.lastError, alertedAt: p.waitingOnPesaway.alertedAt ?? null } : null,
     flagged,
     source,
   };

@@ -35,6 +35,7 @@ export interface Progress {
   payAt: string | null;
   countsAt: string | null;
   shardsRunning: number;
+  waitingOnPesaway: { since: string; lastError: string; alertedAt: string | null } | null;
   flagged: number;
   source: 'workflow' | 'database';
 }

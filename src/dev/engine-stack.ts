@@ -22,6 +22,7 @@ import { type DevSecrets, devApiKeys, devSecrets } from './dev-secrets.js';
 import { assertPortFree } from './ports.js';
 import { type Stack, startStack } from './stack.js';
 import { sdkLogger } from '../worker/sdk-logger.js';
+import { startPesaWayWatch } from '../worker/pesaway-watch.js';
 
 export interface EngineStack {
   stack: Stack;
@@ -67,11 +68,15 @@ export async function startEngineStack(config: StackConfig, env: Env, log: Logge
 
     say('Worker: bundling workflows and starting');
     const connection = await connectWorker(temporalConfig);
+    const temporal = await connectClient(temporalConfig);
+    stops.push(() => temporal.connection.close());
+    const watch = startPesaWayWatch({ pool, temporal, log: log.child({ component: 'pesaway-watch' }), unreachableAfterMs: readInt(env, 'PESAWAY_UNREACHABLE_AFTER_MS', 15_000, { min: 1000 }) });
+    stops.push(async () => watch.stop());
     const ratePerSecond = readInt(env, 'PESAWAY_RATE_LIMIT_PER_SECOND', 40, { min: 1 });
     const pesaway = new PesaWayClient(
       { baseUrl: sandbox.url, consumerKey: 'sandbox-key', consumerSecret: 'sandbox-secret', region: undefined, merchantCode: undefined, currency: 'KES', timeoutMs: 10_000 },
       log.child({ component: 'pesaway' }),
-      { pacePerSecond: ratePerSecond },
+      { pacePerSecond: ratePerSecond, reachability: watch },
     );
     const workers: Worker[] = await createWorkers({
       connection,
@@ -91,8 +96,6 @@ export async function startEngineStack(config: StackConfig, env: Env, log: Logge
       await connection.close();
     });
 
-    const temporal = await connectClient(temporalConfig);
-    stops.push(() => temporal.connection.close());
     const endpoints = await startWebhookDeliveries(temporal, pool, webhookEndpoints, webhooks);
     if (endpoints.length > 0) say(`Webhooks: delivering to ${endpoints.length} endpoint(s)`);
     const api: FastifyInstance = await buildApi({

@@ -5,6 +5,8 @@
 export const WEBHOOK_EVENT_TYPES = [
   'batch.awaiting_approval', // the batch waits for an approver
   'batch.awaiting_funds', // the wallet ran dry: top up (the shortfall is in data)
+  'batch.pesaway_unreachable', // PesaWay has not answered for PESAWAY_OUTAGE_ALERT_AFTER_MS; payouts resume by themselves
+  'batch.pesaway_reachable', // after that alert: PesaWay answers again, the batch resumes
   'batch.rejected', // an approver rejected it (who and why in data); batch.cancelled follows, nothing paid
   'batch.completed',
   'batch.cancelled',

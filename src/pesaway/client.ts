@@ -53,6 +53,16 @@ export function pesawayDateTime(d: Date): string {
 /** The PesaWay side of the engine's metrics. */
 export type PesaWayMetrics = Pick<EngineMetrics, 'pesawayRequests' | 'pesawayRequestSeconds'>;
 
+/** Told of every exchange whether PesaWay answered at all (see reachability.ts). */
+export interface ReachabilityObserver {
+  observe(answered: boolean, detail: string): void;
+}
+
+/** No answer from PesaWay itself: the connection failed, nothing came back in time, or a 5xx (a gateway, an outage). */
+function unanswered(c: Classified): c is Extract<Classified, { kind: 'ambiguous' }> {
+  return c.kind === 'ambiguous' && (c.reason === 'timeout' || c.reason === 'connection' || c.reason === 'server-error');
+}
+
 /**
  * The typed PesaWay client. Every call returns a discriminated outcome; nothing is thrown for anything
  * PesaWay or the network can do. Secrets and full phone numbers never reach logs or outcomes.
@@ -67,14 +77,16 @@ export class PesaWayClient {
   constructor(
     private readonly config: PesaWayConfig,
     private readonly log?: Logger,
-    options: { pacePerSecond?: number | undefined; metrics?: PesaWayMetrics | undefined } = {},
+    options: { pacePerSecond?: number | undefined; metrics?: PesaWayMetrics | undefined; reachability?: ReachabilityObserver | undefined } = {},
   ) {
     this.tokens = new TokenProvider(() => this.requestToken());
     this.pacer = options.pacePerSecond ? new Pacer(options.pacePerSecond) : undefined;
     this.metrics = options.metrics;
+    this.reachability = options.reachability;
   }
 
   private readonly metrics: PesaWayMetrics | undefined;
+  private readonly reachability: ReachabilityObserver | undefined;
 
   /** One HTTP exchange, classified, and counted under `endpoint`. */
   private async exchangeClassified(endpoint: string, request: Parameters<typeof exchange>[0]): Promise<Classified> {
@@ -83,6 +95,7 @@ export class PesaWayClient {
     const outcome = c.kind === 'ok' ? '200.001' : c.kind === 'code' ? c.code : c.reason;
     this.metrics?.pesawayRequests.inc({ endpoint, outcome });
     this.metrics?.pesawayRequestSeconds.observe({ endpoint }, (performance.now() - started) / 1000);
+    this.reachability?.observe(!unanswered(c), unanswered(c) ? `${endpoint}: ${c.reason} (${c.detail})` : '');
     this.log?.debug({ call: endpoint, outcome, ms: Math.round(performance.now() - started) }, 'PesaWay call');
     return c;
   }

@@ -32,6 +32,7 @@ export function loadBatchSettings(env: Env, taskQueues: TaskQueues): BatchSettin
       pesawayAttemptTimeoutMs: readInt(env, 'PESAWAY_ATTEMPT_TIMEOUT_MS', 60_000, { min: 1000 }),
     },
     apiUrl: readOptionalString(env, 'API_PUBLIC_URL'),
+    pesawayAlertAfterMs: readInt(env, 'PESAWAY_OUTAGE_ALERT_AFTER_MS', 120_000, { min: 1000 }),
   };
 }
 

@@ -65,6 +65,13 @@ function batchData(e: WebhookSourceEvent): Record<string, unknown> {
       data['rejectedBy'] = typeof d['by'] === 'string' ? d['by'] : null;
       data['reason'] = typeof d['reason'] === 'string' ? text(d['reason']) : null;
       break;
+    case 'batch.pesaway_unreachable':
+    case 'batch.pesaway_reachable':
+      // Our words only (a transport error code), never PesaWay's text.
+      data['unreachableSince'] = typeof d['since'] === 'string' ? d['since'] : null;
+      if (e.kind === 'batch.pesaway_unreachable') data['lastError'] = typeof d['lastError'] === 'string' ? d['lastError'] : null;
+      else data['downSeconds'] = typeof d['downMs'] === 'number' ? Math.round(d['downMs'] / 1000) : null;
+      break;
     case 'batch.awaiting_funds':
       data['status'] = 'AWAITING_FUNDS';
       withMoney(data, 'shortfall', d['shortfallMinor']);

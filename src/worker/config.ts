@@ -21,6 +21,8 @@ export interface WorkerConfig {
   metrics: { host: string; port: number; token: string | undefined };
   /** The Temporal SDK's Prometheus exporter (TEMPORAL_METRICS_ADDRESS, host:port; empty: off). */
   sdkMetricsAddress: string | undefined;
+  /** PesaWay counts as unreachable after this long without any answer (PESAWAY_UNREACHABLE_AFTER_MS). */
+  pesawayUnreachableAfterMs: number;
 }
 
 export function loadWorkerConfig(env: Env): WorkerConfig {
@@ -42,6 +44,7 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
     workflowBundlePath: readOptionalString(env, 'WORKFLOW_BUNDLE_PATH'),
     metrics: { host: readString(env, 'METRICS_HOST', '127.0.0.1'), port: readInt(env, 'METRICS_PORT', 9464, { min: 0, max: 65535 }), token: readOptionalString(env, 'METRICS_TOKEN') },
     sdkMetricsAddress: sdkMetricsAddress(readString(env, 'TEMPORAL_METRICS_ADDRESS', '127.0.0.1:9465')),
+    pesawayUnreachableAfterMs: readInt(env, 'PESAWAY_UNREACHABLE_AFTER_MS', 15_000, { min: 1000 }),
   };
 }
 

@@ -15,6 +15,7 @@ import { errorMessage } from '../common/errors.js';
 import { createLogger } from '../common/log.js';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
+import { startPesaWayWatch } from './pesaway-watch.js';
 import { PesaWayClient } from '../pesaway/client.js';
 import { loadPesaWayConfig } from '../pesaway/config.js';
 import { resultsUrl } from '../pesaway/results-url.js';
@@ -39,8 +40,10 @@ async function main(): Promise<void> {
   const metricsServer = config.metrics.port ? await serveMetrics(metrics.registry, config.metrics) : undefined;
 
   const pool = createPool(config.databaseUrl, config.dbConcurrency + 5, log);
+  const temporalClient = await connectClient(temporal);
+  const watch = startPesaWayWatch({ pool, temporal: temporalClient, log, registry: metrics.registry, unreachableAfterMs: config.pesawayUnreachableAfterMs });
   // The task queue's limit bounds all workers' average; pacing this process's own calls removes its bursts.
-  const client = new PesaWayClient(pesaway, log, { pacePerSecond: config.pesawayRatePerSecond, metrics });
+  const client = new PesaWayClient(pesaway, log, { pacePerSecond: config.pesawayRatePerSecond, metrics, reachability: watch });
   const connection = await connectWorker(temporal);
   const taskQueues = taskQueuesFor(temporal.taskQueuePrefix);
   const workers: Worker[] = await createWorkers({
@@ -64,18 +67,15 @@ async function main(): Promise<void> {
   // Every enabled endpoint gets its delivery workflow (a no-op for those already running). The schema is
   // migrated first (under the migration lock, so the API starting at the same time is harmless).
   await migrate(pool);
-  const temporalClient = await connectClient(temporal);
-  try {
-    const endpoints = await startWebhookDeliveries(temporalClient, pool, config.webhookEndpoints, loadWebhookSettings(process.env, taskQueues));
-    log.info({ endpoints: endpoints.length }, 'Webhook deliveries running');
-  } finally {
-    await temporalClient.connection.close();
-  }
+  const endpoints = await startWebhookDeliveries(temporalClient, pool, config.webhookEndpoints, loadWebhookSettings(process.env, taskQueues));
+  log.info({ endpoints: endpoints.length }, 'Webhook deliveries running');
   log.info({ address: temporal.address, namespace: temporal.namespace, taskQueues, ratePerSecond: config.pesawayRatePerSecond, metrics: metricsServer ? `http://${config.metrics.host}:${config.metrics.port}/metrics` : 'off', sdkMetrics: config.sdkMetricsAddress ?? 'off' }, 'Worker running');
   try {
     // Each worker stops on SIGINT/SIGTERM (Runtime shutdownSignals) after draining its in-flight tasks.
     await Promise.all(workers.map((w) => w.run()));
   } finally {
+    watch.stop();
+    await temporalClient.connection.close();
     await connection.close();
     await pool.end();
     metricsServer?.close();

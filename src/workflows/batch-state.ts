@@ -7,7 +7,7 @@ import type { BatchSnapshot } from '../activities/index.js';
 import type { BatchStatus } from '../domain/batch-status.js';
 import type { MinorUnits } from '../domain/money.js';
 import { type StatusTotals, amountsOf, countsOf, openCount } from '../domain/tally.js';
-import type { Progress, ShardControl } from './types.js';
+import type { PesaWayOutage, PesaWayReachabilityNews, Progress, ShardControl } from './types.js';
 
 /** Why the batch waits for money: the whole batch before it starts (`wait` policy), or parked payouts. */
 export type FundsWait = 'none' | 'batch' | 'parked';
@@ -55,6 +55,8 @@ export interface BatchState {
   refresh: { nextAt: number; delayMs: number };
   /** Consecutive re-reads that found nothing open while shards were still listed as running. */
   silentRefreshes?: number;
+  /** Set while the workers' watch says PesaWay does not answer (absent in runs from before it existed). */
+  pesaway?: PesaWayOutage | undefined;
 }
 
 export function initialState(snapshot: BatchSnapshot, now: string): BatchState {
@@ -177,6 +179,21 @@ export function desiredStatus(state: BatchState): BatchStatus {
   return 'RUNNING';
 }
 
+/**
+ * Takes the workers' news about PesaWay. Several workers may each report the same outage: the earliest
+ * `since` is kept, and the alert is raised once. Returns the outage that just ended, if one did.
+ */
+export function applyReachabilityNews(state: BatchState, news: PesaWayReachabilityNews): PesaWayOutage | undefined {
+  const known = state.pesaway;
+  if (news.unreachableSince === null) {
+    state.pesaway = undefined;
+    return known;
+  }
+  const since = known !== undefined && Date.parse(known.since) <= Date.parse(news.unreachableSince) ? known.since : news.unreachableSince;
+  state.pesaway = { since, lastError: news.lastError ?? known?.lastError ?? '', ...(known?.alertedAt ? { alertedAt: known.alertedAt } : {}) };
+  return undefined;
+}
+
 export function toProgress(state: BatchState, now: string): Progress {
   return {
     batchId: state.batchId,
@@ -195,6 +212,7 @@ export function toProgress(state: BatchState, now: string): Progress {
     payAt: state.payAt,
     shardsRunning: state.shardsRunning.length,
     run: state.run,
+    waitingOnPesaway: state.pesaway,
   };
 }
 

@@ -24,6 +24,7 @@ import { openCount } from '../domain/tally.js';
 import { BatchIdKey, BatchStatusKey } from '../temporal/search-attributes.js';
 import {
   type BatchState,
+  applyReachabilityNews,
   applySnapshot,
   awaitingFunds,
   desiredStatus,
@@ -44,6 +45,7 @@ import {
   fundsAddedSignal,
   pauseSignal,
   payoutParkedSignal,
+  pesawayReachabilitySignal,
   progressQuery,
   rejectSignal,
   resumeSignal,
@@ -79,6 +81,8 @@ const PAY_AT_PATCH = 'scheduled-pay-at';
 const UNDECIDED: readonly BatchStatus[] = ['CREATED', 'SCHEDULED', 'AWAITING_APPROVAL'];
 /** The longest rejection reason PostgreSQL keeps (the API refuses longer ones first). */
 const REASON_MAX = 500;
+/** How long PesaWay may stay unreachable before the batch raises its alert, unless the settings say. */
+const PESAWAY_ALERT_AFTER_MS = 2 * 60_000;
 
 /**
  * `batch/<batchId>`: pays one ingested payroll.
@@ -122,6 +126,7 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchSummary> {
   const touch = (): void => void (changed = true);
   let toldShards = JSON.stringify(shardControl(state));
   let balanceNextAt = 0;
+  let pesawayAlertArmedFor: string | undefined;
   // Known from the first run's snapshot; a run carried over has paid already, so no decision is pending in it.
   const approvalRequired = snapshot?.approvalRequired ?? false;
 
@@ -154,6 +159,15 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchSummary> {
     state.shardsRunning = state.shardsRunning.filter((n) => n !== shard);
     touch();
   });
+  // Only runs told of an outage do anything here: histories without this signal replay unchanged.
+  setHandler(pesawayReachabilitySignal, (news) => {
+    const ended = applyReachabilityNews(state, news);
+    if (ended?.alertedAt !== undefined) reportPesawayBack(ended.since);
+    if (state.pesaway && state.pesaway.alertedAt === undefined) armPesawayAlert(state.pesaway.since);
+    showDetails();
+    touch();
+  });
+  if (input.carried?.pesaway && input.carried.pesaway.alertedAt === undefined) armPesawayAlert(input.carried.pesaway.since);
 
   if (snapshot) {
     if (settings.searchAttributes) upsertSearchAttributes([{ key: BatchIdKey, value: batchId }, { key: BatchStatusKey, value: snapshot.status }]);
@@ -370,7 +384,8 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchSummary> {
       await refresh(false);
       forgetSilentShards();
     }
-    if (!awaitingFunds(state) && Date.now() >= balanceNextAt) {
+    // While PesaWay does not answer, a balance check would only hold the batch up.
+    if (!awaitingFunds(state) && !state.pesaway && Date.now() >= balanceNextAt) {
       balanceNextAt = Date.now() + BALANCE_REFRESH_MS;
       await availableBalance();
     }
@@ -410,6 +425,31 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchSummary> {
     state.persistedStatus = status;
     if (settings.searchAttributes) upsertSearchAttributes([{ key: BatchStatusKey, value: status }]);
     showDetails();
+  }
+
+  /**
+   * The alert for a PesaWay outage once it has lasted `pesawayAlertAfterMs` since it began: a durable timer,
+   * dropped when PesaWay answers first. One per outage (a later report of an earlier `since` re-arms it).
+   */
+  function armPesawayAlert(since: string): void {
+    if (pesawayAlertArmedFor === since) return;
+    pesawayAlertArmedFor = since;
+    const alertAfterMs = settings.pesawayAlertAfterMs ?? PESAWAY_ALERT_AFTER_MS;
+    void (async () => {
+      const changed = await condition(() => state.pesaway?.since !== since, Math.max(1, Date.parse(since) + alertAfterMs - Date.now()));
+      const outage = state.pesaway;
+      if (changed || outage === undefined || outage.alertedAt !== undefined) return;
+      outage.alertedAt = now();
+      showDetails();
+      await db.raisePesawayAlert({ batchId, since, lastError: outage.lastError, alertAfterMs });
+    })().catch((err: unknown) => log.warn('Could not raise the PesaWay alert', { batchId, error: String(err) }));
+  }
+
+  /** PesaWay answers again after an outage that raised the alert: say so where the alert went. */
+  function reportPesawayBack(since: string): void {
+    void db
+      .notePesawayBack({ batchId, since, downMs: Date.now() - Date.parse(since) })
+      .catch((err: unknown) => log.warn('Could not record that PesaWay answers again', { batchId, error: String(err) }));
   }
 
   function showDetails(): void {

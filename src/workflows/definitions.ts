@@ -2,7 +2,7 @@
  * Signals, queries and workflow ids, defined once and shared by workflows and clients (API, CLI, other systems).
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { Progress, ShardControl, ShardSummary } from './types.js';
+import type { PesaWayReachabilityNews, Progress, ShardControl, ShardSummary } from './types.js';
 
 export const workflowIds = {
   batch: (batchId: string): string => `batch/${batchId}`,
@@ -24,6 +24,10 @@ export const approveSignal = defineSignal<[{ by: string }]>('approve');
 /** An approver (not the submitter) refuses the batch before it pays: it ends CANCELLED, nothing paid. `reason`: 1–500 characters. */
 export const rejectSignal = defineSignal<[{ by: string; reason: string }]>('reject');
 export const retryFailedSignal = defineSignal<[{ by: string }]>('retryFailed');
+
+// Batch workflow: told by the workers' PesaWay watch (src/worker/pesaway-watch.ts).
+/** PesaWay has not answered since `unreachableSince` (ISO), or (`null`) it answers again. */
+export const pesawayReachabilitySignal = defineSignal<[PesaWayReachabilityNews]>('pesawayReachability');
 
 // Batch workflow: told by its shards.
 /** A shard's payout met 455.001 after the `releasesSeen`-th release: the batch waits for funds. */

@@ -69,6 +69,12 @@ export function batchDetails(p: Progress, links: { apiUrl?: string | undefined }
         : `**Awaiting funds: top up at least ${formatKes(p.shortfallMinor)}**, then send \`fundsAdded\` (\`disburse funds-added ${p.batchId}\`); the balance is also polled. Parked payouts are resent under their own references.`,
     );
   }
+  if (p.waitingOnPesaway) {
+    const w = p.waitingOnPesaway;
+    lines.push(
+      `**Waiting on PesaWay**: no answer since ${w.since} (${w.lastError || 'no detail'}). Payouts retry under their own references and resume by themselves when it answers${w.alertedAt ? `; alert raised at ${w.alertedAt}` : ''}.`,
+    );
+  }
   if (c.unresolved > 0) lines.push(`${c.unresolved} unresolved: never resent; their evidence is in \`disburse attention\` and the report.`);
   if (p.availableMinor !== undefined) lines.push(`Wallet available: ${formatKes(p.availableMinor)} (read ${p.availableAt ?? 'earlier'}).`);
   lines.push(`Shards running: ${p.shardsRunning} · counts as of ${p.countsAt ?? 'start'} · run ${p.run}`);

@@ -65,6 +65,8 @@ export interface BatchSettings {
   payout: PayoutTiming;
   /** Public address of the HTTP API, for links in the Web UI's details (optional). */
   apiUrl?: string | undefined;
+  /** How long PesaWay may stay unreachable before the batch raises its alert (default 2 minutes). */
+  pesawayAlertAfterMs?: number | undefined;
 }
 
 /** Rows `fromRow`..`toRow` (inclusive) of a batch: what one shard pays. */
@@ -120,6 +122,21 @@ export interface Progress {
   shardsRunning: number;
   /** How many times this batch continued as new (its history is cut into runs). */
   run: number;
+  /** PesaWay does not answer: the batch waits on it (payouts retry under their references) and resumes by itself. */
+  waitingOnPesaway?: PesaWayOutage | undefined;
+}
+
+/** What the workers' PesaWay watch tells a batch: unreachable since (ISO) and why, or `null` once it answers. */
+export interface PesaWayReachabilityNews {
+  unreachableSince: string | null;
+  lastError?: string | undefined;
+}
+
+/** A PesaWay outage as a batch knows it: since when, the last error, and when the alert was raised. */
+export interface PesaWayOutage {
+  since: string;
+  lastError: string;
+  alertedAt?: string | undefined;
 }
 
 export interface BatchSummary {

@@ -26,6 +26,7 @@ import { type WebhookSettings, taskQueuesFor } from '../../src/temporal/settings
 import type { ConfiguredEndpoint } from '../../src/webhooks/endpoints-config.js';
 import { type CodecKey, dataConverterFor } from '../../src/temporal/payload-codec.js';
 import { createWorkers } from '../../src/worker/workers.js';
+import { startPesaWayWatch } from '../../src/worker/pesaway-watch.js';
 import type { BatchSettings, PayoutTiming, TaskQueues } from '../../src/workflows/types.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { connectTemporal, uniqueTaskQueue, type TestTemporal } from './temporal.js';
@@ -43,6 +44,8 @@ export interface EngineOptions {
   webhooks?: Partial<Pick<WebhookSettings, 'longPollMs' | 'retryMaxIntervalMs'>> & { endpoints?: ConfiguredEndpoint[] };
   /** Encrypt Temporal payloads (client, workers, worker processes) as TEMPORAL_PAYLOAD_KEYS would. */
   payloadKeys?: CodecKey[];
+  /** Watch PesaWay's reachability as the worker does (PESAWAY_UNREACHABLE_AFTER_MS); off by default. */
+  pesawayUnreachableAfterMs?: number;
 }
 
 export const API_KEYS = {
@@ -116,7 +119,10 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     currency: 'KES',
     timeoutMs: 5000,
   };
-  const pesaway = new PesaWayClient(pesawayConfig, log);
+  const watch = options.pesawayUnreachableAfterMs
+    ? startPesaWayWatch({ pool: db.pool, temporal: temporal.client, log, unreachableAfterMs: options.pesawayUnreachableAfterMs, tickMs: 500 })
+    : undefined;
+  const pesaway = new PesaWayClient(pesawayConfig, log, { reachability: watch });
 
   const callbackStats = emptyCallbackStats();
   const api: FastifyInstance = Fastify({ logger: false });
@@ -218,6 +224,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     },
     async stop() {
       for (const c of children) c.kill('SIGKILL');
+      watch?.stop();
       await engine.stopWorkers();
       for (const a of apis) await a.close();
       await api.close();

@@ -14,7 +14,7 @@ function batch(status: BatchStatus, extra: { failed?: number; paused?: boolean }
     id: 'b1', status, policy: 'strict', fileName: 'p.csv', fileSha256: 'x', fileSize: 1, rows: 2, valid: 2, invalid: 0, warnings: 0, totalAmount: '2000.00', feeEstimate: '24.00',
     submittedBy: 'alice', approvalRequired: true, allowDuplicateFile: false, payroll: null, approvedBy: null, payAt: null, rejection: null, createdAt: '2026-12-01T08:00:00Z', finishedAt: null,
     links: { self: '', payouts: '', report: '', errors: '', temporal: null },
-    progress: { status, paused: extra.paused ?? false, counts: counts({ failed: extra.failed ?? 0 }), amounts, shortfall: null, available: null, availableAt: null, awaitingFundsSince: null, payAt: null, countsAt: null, shardsRunning: 0, flagged: 0, source: 'workflow' },
+    progress: { status, paused: extra.paused ?? false, counts: counts({ failed: extra.failed ?? 0 }), amounts, shortfall: null, available: null, availableAt: null, awaitingFundsSince: null, payAt: null, countsAt: null, shardsRunning: 0, waitingOnPesaway: null, flagged: 0, source: 'workflow' },
   };
 }
 const ids = (b: Batch, user: string, role: Role) => actionsFor(b, { user, role, expiresAt: null, csrfToken: null }).map((a) => a.id);

@@ -25,6 +25,8 @@ export interface BatchProgress {
   payAt?: string | null;
   countsAt: string | null;
   shardsRunning: number;
+  /** PesaWay does not answer (older APIs leave it out). */
+  waitingOnPesaway?: { since: string; lastError: string; alertedAt: string | null } | null;
   source: 'workflow' | 'database';
 }
 

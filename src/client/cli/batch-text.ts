@@ -51,6 +51,11 @@ export function progressLine(status: string, p: BatchProgress): string {
 /** What the operator should know or do while the batch is in this state, or nothing. */
 export function noticeFor(batch: Batch): string | undefined {
   const p = batch.progress;
+  const outage = p?.waitingOnPesaway;
+  if (outage) {
+    const alerted = outage.alertedAt === null ? '' : `; alert raised at ${shortTime(outage.alertedAt)} UTC`;
+    return `Waiting on PesaWay: no answer since ${shortTime(outage.since)} UTC (${outage.lastError}); payouts retry under their own references and resume by themselves${alerted}`;
+  }
   switch (batch.status) {
     case 'AWAITING_FUNDS': {
       if (p?.shortfall == null) return `Awaiting funds: top up the PesaWay wallet, then run \`disburse funds-added ${batch.id}\``;

@@ -98,6 +98,13 @@ export function BatchPage({ id, session }: { id: string; session: Session }) {
           press <em>Funds added</em>.
         </div>
       )}
+      {p?.waitingOnPesaway && (
+        <div class="banner warn" role="alert" data-testid="pesaway-banner">
+          <strong>Waiting on PesaWay:</strong> it has not answered since {dateTime(p.waitingOnPesaway.since)} ({p.waitingOnPesaway.lastError}). Nothing is
+          lost or paid twice: payouts retry under their own references and the batch resumes by itself when PesaWay answers
+          {p.waitingOnPesaway.alertedAt ? `; the operators were alerted ${dateTime(p.waitingOnPesaway.alertedAt)}` : ''}.
+        </div>
+      )}
       {status === 'SCHEDULED' && (
         <div class="banner info" role="status" data-testid="scheduled-banner">
           Scheduled: pays at <strong>{dateTime(batch.payAt)}</strong>
