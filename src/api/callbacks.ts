@@ -1,17 +1,18 @@
 import type { EngineMetrics } from '../metrics/engine-metrics.js';
 import type { Client } from '@temporalio/client';
-import type { FastifyPluginCallback } from 'fastify';
+import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../common/log.js';
 import { CallbackWriter, createCallbackStorePool, warnIfNotDurable } from '../db/callback-writer.js';
 import { type CallbackOutcome, recordForgedCallback } from '../db/callbacks.js';
 import type { Pool } from '../db/pool.js';
+import { type StorageFault, storageFault } from '../db/storage-errors.js';
 import { parseResultBody } from '../pesaway/result.js';
 import { verifyResultsToken } from '../pesaway/results-url.js';
 import { verifySignature } from '../pesaway/signature.js';
 import { SIGNATURE_HEADER } from '../pesaway/wire.js';
 import { CallbackDelivery, safeJson } from './callback-delivery.js';
-import { problemResponses, problemSchema } from './schemas.js';
+import { problemResponses, problemSchema, retryAfterHeader } from './schemas.js';
 
 export interface CallbackStats {
   received: number;
@@ -76,8 +77,22 @@ const callbackSchema = {
     200: pesawayAnswer('Stored; delivered to its payout in the background', 'status'),
     401: pesawayAnswer('The URL token (or the signature) is not valid: refused and counted as forged', 'message'),
     ...problemResponses([413, 415, 500], { 413: 'The body is larger than 64 KB', 415: 'The Content-Type header cannot be parsed (any well-formed type is kept)' }),
+    // After the problems: PesaWay reads `code`, and a non-2xx answer is what makes it send the callback again.
+    503: {
+      ...pesawayAnswer('Not stored: PostgreSQL is unreachable or refuses writes (`503.001`). Nothing was acknowledged; PesaWay sends the callback again later', 'message'),
+      headers: retryAfterHeader,
+    },
   },
 } as const;
+
+/** Seconds PesaWay is asked to wait; it retries with its own backoff anyway. */
+const RETRY_AFTER_SECONDS = 10;
+
+/** The callback was not stored, so it is not acknowledged: PesaWay retries a non-2xx answer. */
+function notStoredMessage(fault: StorageFault): string {
+  const why = fault.kind === 'unavailable' ? 'the database is not reachable' : fault.kind === 'read_only' ? 'the database refuses writes (read-only)' : `the database refuses writes (${fault.reason})`;
+  return `callback not stored: ${why}; send it again later`;
+}
 
 /** The body as the document shows it; Fastify is not given it as `schema.body`, which would validate raw bytes as JSON. */
 const documentCallbackBody = ({ schema, url }: { schema: object; url: string }) => ({
@@ -131,6 +146,20 @@ export const callbackReceiver: FastifyPluginCallback<CallbackReceiverOptions> = 
     next();
   });
 
+  /**
+   * Keeps a refused callback for the forged-callback counts. The answer is 401 whatever happens here: with
+   * PostgreSQL unreachable or refusing writes that record is lost (and said so in the log), never the refusal.
+   */
+  async function recordForged(req: FastifyRequest, reference: string, reason: 'token' | 'signature'): Promise<void> {
+    try {
+      await recordForgedCallback(pool, reference, reason);
+    } catch (err) {
+      const fault = storageFault(err);
+      if (!fault) throw err;
+      req.log.warn({ reference: reference.slice(0, 64), reason, storage: fault.kind, code: fault.code }, 'Refused callback not recorded: PostgreSQL cannot take it now');
+    }
+  }
+
   if (!app.getSchema('Problem')) app.addSchema(problemSchema);
   app.post<{ Params: { reference: string; token: string } }>('/callbacks/pesaway/:reference/:token', { schema: callbackSchema, config: { swaggerTransform: documentCallbackBody } }, async (req, reply) => {
     stats.received += 1;
@@ -138,7 +167,7 @@ export const callbackReceiver: FastifyPluginCallback<CallbackReceiverOptions> = 
     if (!/^[A-Za-z0-9]{1,64}$/.test(reference) || !verifyResultsToken(opts.callbackSecret, reference, token)) {
       stats.forged += 1;
       count('forged');
-      await recordForgedCallback(pool, reference, 'token');
+      await recordForged(req, reference, 'token');
       req.log.warn({ reference: reference.slice(0, 64) }, 'Callback with an invalid token refused');
       return reply.code(401).send({ code: '401.001', message: 'invalid callback token' });
     }
@@ -147,7 +176,7 @@ export const callbackReceiver: FastifyPluginCallback<CallbackReceiverOptions> = 
     if (signatureValid === false) {
       stats.badSignature += 1;
       count('bad_signature');
-      await recordForgedCallback(pool, reference, 'signature');
+      await recordForged(req, reference, 'signature');
       req.log.warn({ reference }, 'Callback with a bad signature refused');
       return reply.code(401).send({ code: '401.001', message: 'invalid signature' });
     }
@@ -159,15 +188,25 @@ export const callbackReceiver: FastifyPluginCallback<CallbackReceiverOptions> = 
     else if (parsed.kind === 'pending') settled = 'pending';
     else if (parsed.result.reference !== undefined && parsed.result.reference !== reference) settled = 'mismatch';
     const resultCode = parsed.kind === 'final' ? parsed.result.resultCode : undefined;
-    const id = await writer.store({
-      reference,
-      body: raw,
-      contentType: sentContentType.get(req.raw)?.slice(0, 200),
-      signatureValid,
-      resultCode,
-      ...(settled ? { outcome: settled } : {}),
-      problem: parsed.kind === 'malformed' ? parsed.problem : undefined,
-    });
+    let id: number;
+    try {
+      id = await writer.store({
+        reference,
+        body: raw,
+        contentType: sentContentType.get(req.raw)?.slice(0, 200),
+        signatureValid,
+        resultCode,
+        ...(settled ? { outcome: settled } : {}),
+        problem: parsed.kind === 'malformed' ? parsed.problem : undefined,
+      });
+    } catch (err) {
+      const fault = storageFault(err);
+      if (!fault) throw err;
+      // Never a 200 for a callback that is not stored: PesaWay keeps it and sends it again.
+      count('not_stored');
+      req.log.warn({ reference, storage: fault.kind, code: fault.code, reason: fault.reason }, 'Callback not stored: PostgreSQL cannot take it now; answered 503 so PesaWay sends it again');
+      return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send({ code: '503.001', message: notStoredMessage(fault) });
+    }
     stats.stored += 1;
     if (settled) count(settled);
     if (parsed.kind === 'final' && settled === undefined) delivery.offer({ id, reference, result: { ...parsed.result, reference } });

@@ -1,7 +1,8 @@
 import { STATUS_CODES } from 'node:http';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors.js';
 import { maskPhonesInText } from '../common/mask.js';
+import { type StorageFault, storageFault } from '../db/storage-errors.js';
 import { trackRouteMethods } from './method-not-allowed.js';
 
 /**
@@ -15,9 +16,41 @@ export class Problem extends AppError {
     readonly title: string,
     detail: string,
     readonly extra: Record<string, unknown> = {},
+    /** Response headers that belong to the answer (e.g. `retry-after`). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(code, detail);
   }
+}
+
+/** Seconds a client waits before retrying, by fault: a restart or failover takes seconds; a full disk needs a person. */
+const STORAGE_RETRY_AFTER: Record<StorageFault['kind'], number> = { unavailable: 10, read_only: 10, full: 60 };
+
+const STORAGE_PROBLEM: Record<StorageFault['kind'], { code: string; title: string; happened: (f: StorageFault) => string; when: string; operators: string }> = {
+  unavailable: { code: 'storage_unavailable', title: 'Database unavailable', happened: () => 'PostgreSQL is not reachable', when: 'in a few seconds', operators: 'check the database (GET /readyz)' },
+  read_only: {
+    code: 'storage_read_only',
+    title: 'Database refuses writes',
+    happened: () => 'PostgreSQL refuses writes (read-only)',
+    when: 'once the database accepts writes',
+    operators: 'point DATABASE_URL at the primary, or turn default_transaction_read_only off',
+  },
+  full: { code: 'storage_full', title: 'Database refuses writes', happened: (f) => `PostgreSQL refuses writes (${f.reason})`, when: 'once the database has room again', operators: 'free disk space (or memory) on the database server' },
+};
+
+/**
+ * PostgreSQL cannot take the request now (unreachable, or refusing writes): 503 with `Retry-After`, saying
+ * what happened and what to do. `subject` is what was not stored: for an upload it says how to retry so that
+ * the retry becomes the same batch. Nothing in it comes from the error's text (no hosts, no connection
+ * strings); `cause` is the error, for the log.
+ */
+export function storageProblem(fault: StorageFault, subject: 'request' | 'upload' = 'request', cause?: unknown): Problem {
+  const p = STORAGE_PROBLEM[fault.kind];
+  const retry = subject === 'upload' ? `Retry the same file with the same batch id (or Idempotency-Key) ${p.when}: it becomes the same batch.` : `Retry ${p.when}.`;
+  const detail = `${p.happened(fault)}; nothing of this ${subject} was stored. ${retry} Operators: ${p.operators}.`;
+  const problem = new Problem(503, p.code, p.title, detail, {}, { 'retry-after': String(STORAGE_RETRY_AFTER[fault.kind]) });
+  if (cause !== undefined) problem.cause = cause;
+  return problem;
 }
 
 export const problems = {
@@ -37,15 +70,33 @@ interface ProblemBody {
   [key: string]: unknown;
 }
 
+const problemBody = (p: Problem, instance: string): ProblemBody => ({ type: `about:blank#${p.code}`, title: p.title, status: p.status, detail: p.message, code: p.code, instance, ...p.extra });
+
+/** A storage fault is a production fault, not a bug: a warning without a stack, saying which. */
+function warnStorageFault(request: FastifyRequest, fault: StorageFault, err: unknown): void {
+  request.log.warn({ storage: fault.kind, code: fault.code, reason: fault.reason, error: err instanceof Error ? err.message : undefined }, 'request refused: PostgreSQL cannot take it now');
+}
+
 /**
- * Every error leaves as problem+json; internal ones without their internals (the log has them). A known path
- * asked with another method is a 405 with `Allow`. Install before the routes.
+ * Every error leaves as problem+json; internal ones without their internals (the log has them). PostgreSQL
+ * unreachable or refusing writes is not internal: a 503 with Retry-After (`storage_unavailable`,
+ * `storage_read_only`, `storage_full`), logged as a warning. A known path asked with another method is a
+ * 405 with `Allow`. Install before the routes.
  */
 export function installProblemHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | Problem, request, reply) => {
     let body: ProblemBody;
+    let fault: StorageFault | undefined;
     if (err instanceof Problem) {
-      body = { type: `about:blank#${err.code}`, title: err.title, status: err.status, detail: err.message, code: err.code, instance: request.url, ...err.extra };
+      // A route that said itself what a storage fault means for it (e.g. the upload) still gets its warning.
+      if (err.status === 503 && (fault = storageFault(err.cause))) warnStorageFault(request, fault, err.cause);
+      body = problemBody(err, request.url);
+      void reply.headers(err.headers);
+    } else if ((fault = storageFault(err))) {
+      warnStorageFault(request, fault, err);
+      const problem = storageProblem(fault, 'request', err);
+      body = problemBody(problem, request.url);
+      void reply.headers(problem.headers);
     } else if ('validation' in err && err.validation) {
       body = { type: 'about:blank#invalid_request', title: 'Invalid request', status: 400, detail: err.message, code: 'invalid_request', instance: request.url };
     } else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {

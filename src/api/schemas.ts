@@ -211,6 +211,7 @@ const PROBLEM_MEANINGS = {
   415: 'The body has a content type this operation does not read',
   422: 'The request was read but is refused',
   500: 'An internal error; the log has the details',
+  503: 'PostgreSQL is unreachable (`storage_unavailable`) or refuses writes (`storage_read_only`, `storage_full`); nothing of the request was stored. Retry after `Retry-After` seconds',
 } as const;
 
 export type ProblemStatus = keyof typeof PROBLEM_MEANINGS;
@@ -220,10 +221,18 @@ export function problemResponse(description: string) {
   return { description, content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } } } as const;
 }
 
+/** The `Retry-After` header of a 503: seconds to wait before retrying. */
+export const retryAfterHeader = { 'retry-after': { type: 'integer', description: 'seconds to wait before retrying' } } as const;
+
 /**
  * The error responses of a route, by status, each as `application/problem+json`; `meanings` replaces the
- * generic description where the route can say more (e.g. which resource a 404 is about).
+ * generic description where the route can say more (e.g. which resource a 404 is about). A route that can
+ * fail inside (it lists 500) reads or writes PostgreSQL, so it can also answer 503 when the database is
+ * unreachable or refuses writes: 503 comes with 500 unless listed itself.
  */
 export function problemResponses(statuses: readonly ProblemStatus[], meanings: Partial<Record<ProblemStatus, string>> = {}) {
-  return Object.fromEntries(statuses.map((s) => [s, problemResponse(meanings[s] ?? PROBLEM_MEANINGS[s])])) as Partial<Record<ProblemStatus, ReturnType<typeof problemResponse>>>;
+  const all = statuses.includes(500) && !statuses.includes(503) ? [...statuses, 503 as const] : statuses;
+  return Object.fromEntries(
+    all.map((s) => [s, s === 503 ? { ...problemResponse(meanings[s] ?? PROBLEM_MEANINGS[s]), headers: retryAfterHeader } : problemResponse(meanings[s] ?? PROBLEM_MEANINGS[s])]),
+  ) as Partial<Record<ProblemStatus, ReturnType<typeof problemResponse> & { headers?: typeof retryAfterHeader }>>;
 }

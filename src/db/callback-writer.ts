@@ -1,7 +1,8 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from '../common/log.js';
 import { type CallbackToStore, storeCallback, storeCallbacks } from './callbacks.js';
 import { createPool } from './pool.js';
+import { storageFault } from './storage-errors.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -27,8 +28,10 @@ interface Waiting {
  * and each caller's promise resolves only once its row is committed, so the store-first guarantee holds:
  * PesaWay is acknowledged only after its callback is durable. There is no timer: a lone callback goes at
  * once (the next turn of the event loop); under load the batches grow by themselves. If a grouped INSERT
- * fails, its rows are stored one by one, so one row PostgreSQL refuses fails only its own request. If
- * the server or the role has `synchronous_commit` off, each of its sessions turns it back on.
+ * fails, its rows are stored one by one, so one row PostgreSQL refuses fails only its own request; if it
+ * failed because PostgreSQL cannot take writes at all (unreachable, read-only, full: `storageFault`), every
+ * callback of the group fails with that error at once and none is acknowledged. If the server or the role
+ * has `synchronous_commit` off, each of its sessions turns it back on.
  */
 export class CallbackWriter {
   private readonly queue: Waiting[] = [];
@@ -99,8 +102,10 @@ export class CallbackWriter {
       batch.forEach((w, i) => w.resolve(ids[i]!));
       return;
     } catch (err) {
-      if (batch.length === 1) {
-        batch[0]!.reject(err);
+      if (batch.length === 1 || storageFault(err)) {
+        // Not one row's fault: the same error for every callback of the group (one by one would only
+        // meet it again, on a connection that may be gone), and that connection is not reused.
+        for (const w of batch) w.reject(err);
         broken = err instanceof Error ? err : new Error(String(err));
         return;
       }

@@ -12,7 +12,7 @@ export interface EngineMetrics {
   /** PesaWay HTTP calls: `endpoint` (token, send, query, balance, pull), `outcome` (`200.001`, a status code, or timeout / http-5xx / …). */
   pesawayRequests: Counter<'endpoint' | 'outcome'>;
   pesawayRequestSeconds: Histogram<'endpoint'>;
-  /** Result callbacks by what became of them: forged, bad_signature, malformed, then completed, applied, duplicate, contradiction, ignored, unknown_payout. */
+  /** Result callbacks by what became of them: forged, bad_signature, malformed, not_stored (storage refused it: answered 503), then completed, applied, duplicate, contradiction, ignored, unknown_payout. */
   callbacks: Counter<'outcome'>;
   /** Payouts moved into each status in this process, by channel (a counter of moves: forward-only, so each status once a payout). */
   payouts: Counter<'status' | 'channel'>;

@@ -7,6 +7,7 @@ import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastif
 import { startBatch } from '../../client/batches.js';
 import { type Batch, getBatch } from '../../db/batches.js';
 import { listBatches } from '../../db/reports.js';
+import { storageFault } from '../../db/storage-errors.js';
 import { BATCH_STATUSES, type BatchStatus } from '../../domain/batch-status.js';
 import { type OptionDifference, batchOptionsText, ingestPayroll } from '../../ingest/ingest.js';
 import type { PayrollFileHints } from '../../payroll/payroll-file.js';
@@ -19,7 +20,7 @@ import { comparisonMembers } from '../preview-schemas.js';
 import type { ApiDeps } from '../deps.js';
 import { payAtParam, payAtQuery } from '../pay-at.js';
 import { openUpload, sheetParam, uploadHints, WORKBOOK_CONTENT_TYPES, workbookSchema, xlsxBody } from '../payroll-upload.js';
-import { Problem, problems } from '../problem.js';
+import { Problem, problems, storageProblem } from '../problem.js';
 import { batchProgress } from '../progress.js';
 import { batchIdParam, batchLinks, problemResponses } from '../schemas.js';
 import { batchSummaryLine, batchView } from '../views.js';
@@ -192,6 +193,11 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
         payroll: q.payroll,
         ...(payAt ? { payAt } : {}),
         log: deps.log,
+      }).catch((err: unknown) => {
+        // The upload is one transaction: refused or cut off, none of it is stored, and the same file under
+        // the same id later becomes the same batch. The answer says so (503, not a 500).
+        const fault = storageFault(err);
+        throw fault ? storageProblem(fault, 'upload', err) : err;
       });
       deps.metrics?.ingestionSeconds.observe({ result: result.kind }, (performance.now() - ingestStarted) / 1000);
       if ('report' in result) deps.metrics?.ingestedRows.inc({ result: result.kind }, result.report.rows);
@@ -273,6 +279,7 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginCallback {
               413: 'The file is larger than MAX_UPLOAD_MB',
               415: 'The body is neither CSV, an .xlsx workbook nor a multipart form, or it is a legacy .xls workbook (`legacy_xls`: save it as .xlsx or CSV)',
               422: 'The payroll is refused under its policy; `report` lists every finding (`payroll_refused`). For a workbook: no such sheet (`sheet_not_found`, with `sheets`), too large once unpacked (`workbook_too_large`), unreadable or password-protected (`workbook_unreadable`, `workbook_encrypted`), a formula without a saved result (`formula_not_calculated`) or cells merged over several rows (`merged_cells`)',
+              503: 'PostgreSQL is unreachable (`storage_unavailable`) or refuses writes (`storage_read_only`, `storage_full`): nothing of the upload was stored. Retry the same file with the same batch id (or Idempotency-Key) after `Retry-After` seconds: it becomes the same batch',
             }),
           },
         },
