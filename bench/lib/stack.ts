@@ -37,6 +37,8 @@ export interface BenchStack {
   sandboxUrl: string;
   temporalAddress: string;
   databaseUrl: string;
+  /** A superuser connection (the chaos run makes PostgreSQL refuse writes through it). */
+  postgresAdminUrl: string;
   keys: { submitter: string; approver: string; viewer: string };
   /** The HMAC secret of the callback URLs (a benchmark forges valid ones with it). */
   callbackSecret: string;
@@ -48,6 +50,9 @@ export interface BenchStack {
   restartApi: () => Promise<void>;
   /** Stops the Temporal dev server, waits, starts it again on the same port and file. */
   restartTemporal: (downMs?: number) => Promise<void>;
+  /** Stops PostgreSQL (a fast shutdown: every connection is cut) and starts it again on the same port and data. */
+  stopPostgres: () => Promise<void>;
+  startPostgres: () => Promise<void>;
   /** CPU time of each part so far (compare two with `cpuSpent`). */
   cpu: () => CpuSnapshot;
   /** Peak RSS (MB) of every API and worker process started so far. */
@@ -74,7 +79,9 @@ export async function startBenchStack(o: StackOptions): Promise<BenchStack> {
   const callbackSecret = secret();
   const cli = await resolveTemporalTool('cli', { log });
   const [pgPort, temporalPort, apiPort, sandboxPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const postgres: PostgresHandle = await startEmbeddedPostgres({ dataDir: join(scratch, 'pg'), port: pgPort, persistent: false, database: 'disburse', fast: !o.durablePostgres, log });
+  // Persistent: its data outlives a stop, so the chaos run can restart it (the scratch folder goes at the end).
+  const postgresOptions = { dataDir: join(scratch, 'pg'), port: pgPort, persistent: true, database: 'disburse', fast: !o.durablePostgres, log };
+  let postgres: PostgresHandle = await startEmbeddedPostgres(postgresOptions);
   const temporalOptions = { cliPath: cli.path, port: temporalPort, ...(o.persistentTemporal ? { dbFile: join(scratch, 'temporal.db') } : {}) };
   let temporal: TemporalDevServer = await startTemporalDevServer(temporalOptions);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -118,6 +125,7 @@ export async function startBenchStack(o: StackOptions): Promise<BenchStack> {
     sandboxUrl,
     temporalAddress: temporal.address,
     databaseUrl: postgres.url,
+    postgresAdminUrl: postgres.adminUrl,
     keys,
     callbackSecret,
     api: () => api,
@@ -135,6 +143,12 @@ export async function startBenchStack(o: StackOptions): Promise<BenchStack> {
       await temporal.stop();
       await new Promise((r) => setTimeout(r, downMs));
       temporal = await startTemporalDevServer(temporalOptions);
+    },
+    async stopPostgres() {
+      await postgres.stop();
+    },
+    async startPostgres() {
+      postgres = await startEmbeddedPostgres(postgresOptions);
     },
     cpu: () =>
       cpuSnapshot({

@@ -6,6 +6,7 @@ import { PesaWayReachability } from '../../src/pesaway/reachability.js';
 import { emptyTotals } from '../../src/domain/tally.js';
 import { applyReachabilityNews, initialState, toProgress } from '../../src/workflows/batch-state.js';
 import { batchDetails } from '../../src/workflows/details.js';
+import { webhookPayload } from '../../src/webhooks/payload.js';
 
 describe('PesaWayReachability', () => {
   it('declares an outage only after nothing but failures for the whole threshold, once, and its end with the duration', () => {
@@ -72,5 +73,17 @@ describe('a batch told of an outage', () => {
 describe('resending after no answer', () => {
   it('backs off from 1 s, doubling, to at most 30 s', () => {
     expect([1, 2, 3, 4, 5, 6, 7, 20].map(resendDelayMs)).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
+  });
+});
+
+describe('the PesaWay webhooks', () => {
+  const event = (kind: string, detail: Record<string, unknown>) =>
+    webhookPayload({ id: '7', kind, batchId: 'b1', reference: null, detail, createdAt: new Date('2026-12-01T08:03:00Z'), batch: { status: 'RUNNING', payouts: 40, totalMinor: 20_000_00 }, payout: null });
+
+  it('carry since when, the error in our words, and how long it lasted', () => {
+    expect(event('batch.pesaway_unreachable', { since: '2026-12-01T08:00:30.000Z', lastError: 'send: connection (ECONNRESET)', alertAfterMs: 120_000 }).data).toEqual({
+      batchId: 'b1', payouts: 40, totalAmountMinor: 20_000_00, totalAmount: '20000.00', unreachableSince: '2026-12-01T08:00:30.000Z', lastError: 'send: connection (ECONNRESET)',
+    });
+    expect(event('batch.pesaway_reachable', { since: '2026-12-01T08:00:30.000Z', downMs: 185_400 }).data).toMatchObject({ unreachableSince: '2026-12-01T08:00:30.000Z', downSeconds: 185 });
   });
 });
