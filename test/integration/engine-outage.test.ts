@@ -3,7 +3,9 @@ import { getProgress, startBatch } from '../../src/client/batches.js';
 import { type Engine, startEngine } from '../support/engine.js';
 import { assertMoneyInvariants } from '../support/invariants.js';
 import { payrollCsv, payrollRows } from '../support/payroll.js';
+import { recordHistories } from '../support/replay-fixtures.js';
 import { eventually } from '../support/waiting.js';
+import { workflowIds } from '../../src/workflows/definitions.js';
 
 const TOTAL = 40;
 
@@ -67,5 +69,7 @@ describe('PesaWay unreachable mid-batch', () => {
     const ledger = engine.sandbox.ledger.report();
     expect(ledger.entries).toHaveLength(TOTAL);
     expect(new Set(ledger.entries.map((e) => e.reference))).toEqual(new Set(records.map((r) => r.reference)));
+    // The outage's signals, alert timer and activities, kept for the replay test (npm run test:record-histories).
+    await recordHistories(engine.temporal.client, 'outage', [workflowIds.batch(batchId)]);
   }, 120_000);
 });

@@ -9,11 +9,11 @@ import { loadRecordedHistories } from '../support/replay-fixtures.js';
  * cancelled or rejected while SCHEDULED, rejected at AWAITING_APPROVAL) are replayed against the current workflow code. A change that alters the commands a
  * workflow issues for the same events fails here, before it can break running batches in production.
  */
-describe('replay of recorded histories (scenarios 1, 2, 6, the retry guard and scheduled batches)', () => {
+describe('replay of recorded histories (scenarios 1, 2, 6, the retry guard, scheduled batches and a PesaWay outage)', () => {
   it('replays every recorded batch and shard history without non-determinism', async () => {
     const recorded = await loadRecordedHistories();
     const scenarios = new Set(recorded.map((r) => r.file.split('--')[0]));
-    expect([...scenarios].sort()).toEqual(['funds', 'guard', 'happy', 'retry', 'schedule']);
+    expect([...scenarios].sort()).toEqual(['funds', 'guard', 'happy', 'outage', 'retry', 'schedule']);
     expect(recorded.filter((r) => /^batch\/[^/]+$/.test(r.workflowId)).length).toBeGreaterThanOrEqual(3);
     expect(recorded.filter((r) => /^batch\/[^/]+\/\d+$/.test(r.workflowId)).length).toBeGreaterThanOrEqual(3);
 
