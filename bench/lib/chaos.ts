@@ -123,7 +123,8 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosReport> {
     // Dropped callbacks fall back to polling; short waits keep the run about the faults, not the timers.
     env: {
       ...{ CALLBACK_WAIT_MS: '8000', POLL_INITIAL_MS: '3000', POLL_MAX_MS: '20000', FUNDS_POLL_INITIAL_MS: '10000', FUNDS_POLL_MAX_MS: '30000' },
-      ...{ PESAWAY_UNREACHABLE_AFTER_MS: '10000', PESAWAY_OUTAGE_ALERT_AFTER_MS: String(plan.pesawayAlertAfterMs) },
+      // A PesaWay that answers nothing is cut off after 5 s: under the 8 s an attempt may take (CALLBACK_WAIT_MS).
+      ...{ PESAWAY_TIMEOUT_MS: '5000', PESAWAY_UNREACHABLE_AFTER_MS: '10000', PESAWAY_OUTAGE_ALERT_AFTER_MS: String(plan.pesawayAlertAfterMs) },
     },
     log,
   });

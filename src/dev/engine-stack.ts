@@ -71,7 +71,7 @@ export async function startEngineStack(config: StackConfig, env: Env, log: Logge
     const temporal = await connectClient(temporalConfig);
     stops.push(() => temporal.connection.close());
     const watch = startPesaWayWatch({ pool, temporal, log: log.child({ component: 'pesaway-watch' }), unreachableAfterMs: readInt(env, 'PESAWAY_UNREACHABLE_AFTER_MS', 15_000, { min: 1000 }) });
-    stops.push(async () => watch.stop());
+    stops.push(() => Promise.resolve(watch.stop()));
     const ratePerSecond = readInt(env, 'PESAWAY_RATE_LIMIT_PER_SECOND', 40, { min: 1 });
     const pesaway = new PesaWayClient(
       { baseUrl: sandbox.url, consumerKey: 'sandbox-key', consumerSecret: 'sandbox-secret', region: undefined, merchantCode: undefined, currency: 'KES', timeoutMs: 10_000 },
