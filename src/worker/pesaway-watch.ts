@@ -36,6 +36,8 @@ export function startPesaWayWatch(deps: PesaWayWatchDeps): PesaWayWatch {
   /** Batches told of the current outage. */
   const told = new Set<string>();
   let telling = Promise.resolve();
+  /** Whether this process has seen PesaWay answer yet (see `observe`). */
+  let answeredOnce = false;
 
   async function openBatches(): Promise<string[]> {
     const { rows } = await pool.query<{ id: string }>(`SELECT id FROM batches WHERE status = ANY($1)`, [OPEN_STATUSES]);
@@ -99,6 +101,11 @@ export function startPesaWayWatch(deps: PesaWayWatchDeps): PesaWayWatch {
 
   return {
     observe(answered, detail) {
+      // The first answer this process sees also clears an outage a worker that died meanwhile could not.
+      if (answered && !answeredOnce) {
+        answeredOnce = true;
+        enqueue(async () => void (await Promise.all((await openBatches()).map((id) => signal(id, null)))));
+      }
       const change = reachability.observe(answered, detail, Date.now());
       if (change) enqueue(() => act(change));
     },

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getProgress, startBatch } from '../../src/client/batches.js';
+import { getProgress, signalBatch, startBatch } from '../../src/client/batches.js';
+import { createLogger } from '../../src/common/log.js';
+import { startPesaWayWatch } from '../../src/worker/pesaway-watch.js';
 import { type Engine, startEngine } from '../support/engine.js';
 import { assertMoneyInvariants } from '../support/invariants.js';
 import { payrollCsv, payrollRows } from '../support/payroll.js';
 import { recordHistories } from '../support/replay-fixtures.js';
 import { eventually } from '../support/waiting.js';
-import { workflowIds } from '../../src/workflows/definitions.js';
+import { pesawayReachabilitySignal, workflowIds } from '../../src/workflows/definitions.js';
 
 const TOTAL = 40;
 
@@ -72,4 +74,25 @@ describe('PesaWay unreachable mid-batch', () => {
     // The outage's signals, alert timer and activities, kept for the replay test (npm run test:record-histories).
     await recordHistories(engine.temporal.client, 'outage', [workflowIds.batch(batchId)]);
   }, 120_000);
+
+  it('a worker that sees PesaWay answer clears an outage a worker that died meanwhile left behind', async () => {
+    const batchId = 'outage-stale';
+    await engine.ingest(payrollCsv(payrollRows(3, { amount: () => 100 })), { batchId });
+    const { handle } = await startBatch(engine.temporal.client, batchId, engine.settings);
+    await signalBatch(engine.temporal.client, batchId, 'pause', 'ops');
+    await eventually(async () => ((await getProgress(engine.temporal.client, batchId)).status === 'PAUSED' ? true : undefined), 'the batch paused', 20_000, 200);
+    // What a worker killed mid-outage leaves: the batch told PesaWay is away, and nobody left to say it is back.
+    await handle.signal(pesawayReachabilitySignal, { unreachableSince: new Date(Date.now() - 60_000).toISOString(), lastError: 'send: connection (ECONNREFUSED)' });
+    await eventually(async () => (await getProgress(engine.temporal.client, batchId)).waitingOnPesaway, 'the stale outage shown', 10_000, 200);
+
+    const watch = startPesaWayWatch({ pool: engine.db.pool, temporal: engine.temporal.client, log: createLogger({ name: 'watch', level: 'silent' }), unreachableAfterMs: 60_000 });
+    try {
+      watch.observe(true, '');
+      await eventually(async () => ((await getProgress(engine.temporal.client, batchId)).waitingOnPesaway === undefined ? true : undefined), 'the outage cleared', 10_000, 200);
+    } finally {
+      watch.stop();
+    }
+    await signalBatch(engine.temporal.client, batchId, 'resume', 'ops');
+    expect(await handle.result()).toMatchObject({ status: 'COMPLETED', counts: { succeeded: 3 } });
+  }, 60_000);
 });
