@@ -45,6 +45,7 @@ describe('web console', () => {
         // The wallet is polled only every minute: the console's "Funds added" is what wakes the batch.
         settings: { windowSize: 5, pageSize: 5, fundsPollInitialMs: 60_000, fundsPollMaxMs: 60_000 },
         ratePerSecond: 20,
+        pesawayUnreachableAfterMs: 1500,
       }),
       launchBrowser(),
     ]);
@@ -228,6 +229,26 @@ describe('web console', () => {
     }, id);
     expect(answer).toMatchObject({ status: 403, body: { code: 'forbidden' } });
     await victor.context.close();
+  });
+
+  it('shows a batch waiting on PesaWay while PesaWay is down, and drops the banner when it answers', async () => {
+    const id = 'payroll-2026-11-bonus';
+    expect((await http('POST', `${engine.sandbox.url}/__sandbox/top-up`, { json: { amount: '10000.00' } })).status).toBe(200);
+    engine.sandbox.outage('refuse');
+    try {
+      const csv = payrollCsv(payrollRows(5, { amount: () => 500 }));
+      const upload = await http('POST', `${baseUrl}/v1/batches?batchId=${id}`, { key: API_KEYS.alice, body: csv, headers: { 'content-type': 'text/csv' } });
+      expect(upload.status).toBe(201);
+      await alice.goto(`/batches/${id}`);
+      const banner = alice.getByTestId('pesaway-banner');
+      await expect.poll(() => banner.isVisible(), { timeout: 30_000 }).toBe(true);
+      expect(await banner.textContent()).toMatch(/Waiting on PesaWay:.*payouts retry under their own references and the batch resumes by itself/s);
+      await screenshot(alice, 'batch-waiting-on-pesaway');
+    } finally {
+      engine.sandbox.outage('none');
+    }
+    await expect.poll(() => alice.locator('.heading .badge').first().textContent(), { timeout: 60_000 }).toBe('Completed');
+    expect(await alice.getByTestId('pesaway-banner').count()).toBe(0);
   });
 
   it('signs out: the session ends and the console asks for a key again', async () => {
