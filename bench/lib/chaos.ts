@@ -8,7 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import pg from 'pg';
+import type pg from 'pg';
+import { createPool } from '../../src/db/pool.js';
 import { parseDecimal } from '../../src/domain/money.js';
 import { TERMINAL_PAYOUT_STATUSES } from '../../src/domain/payout-status.js';
 import { writePayroll } from '../payroll-generator.js';
@@ -128,8 +129,8 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosReport> {
     },
     log,
   });
-  const pool = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
-  pool.on('error', () => undefined); // PostgreSQL's restarts close its idle connections; the loop just reads again
+  // Survives PostgreSQL's restarts (src/db/pool.ts): the loop just reads again.
+  const pool = createPool(stack.databaseUrl, 2);
   try {
     const csv = await readFile(csvPath, 'utf8');
     const batchId = `chaos-${plan.payouts}-${plan.seed}`;
