@@ -12,6 +12,7 @@ describe('PesaWayReachability', () => {
   it('declares an outage only after nothing but failures for the whole threshold, once, and its end with the duration', () => {
     const r = new PesaWayReachability(10_000);
     expect(r.observe(false, 'send: connection (ECONNRESET)', 1_000)).toBeUndefined();
+    expect(r.observe(false, 'query: connection (ECONNRESET)', 5_000)).toBeUndefined();
     expect(r.observe(false, 'send: timeout', 9_000)).toBeUndefined();
     expect(r.tick(10_999)).toBeUndefined();
     expect(r.tick(11_000)).toEqual({ kind: 'unreachable', since: 1_000, lastError: 'send: timeout' });
@@ -32,10 +33,18 @@ describe('PesaWayReachability', () => {
     }
   });
 
-  it('declares one from silence alone: a failure, then every caller backing off', () => {
+  it('declares one from failures then silence (every caller backing off), but not from a lone failure then quiet', () => {
     const r = new PesaWayReachability(5_000);
-    r.observe(false, 'token: connection (ECONNREFUSED)', 0);
-    expect(r.tick(5_000)?.kind).toBe('unreachable');
+    r.observe(false, 'query: server-error (HTTP 500)', 0);
+    // One failure, then nobody calls for a while (payouts waiting for callbacks): not an outage.
+    expect(r.tick(60_000)).toBeUndefined();
+    r.observe(false, 'send: connection (ECONNREFUSED)', 60_100);
+    expect(r.tick(61_000)).toBeUndefined();
+    r.observe(false, 'token: connection (ECONNREFUSED)', 61_500);
+    r.observe(false, 'send: connection (ECONNREFUSED)', 62_500);
+    // The outage began with the failures that kept coming, not with the lone one a minute before.
+    expect(r.tick(65_099)).toBeUndefined();
+    expect(r.tick(65_100)).toEqual({ kind: 'unreachable', since: 60_100, lastError: 'send: connection (ECONNREFUSED)' });
   });
 });
 
