@@ -104,6 +104,9 @@ export async function startBenchStack(o: StackOptions): Promise<BenchStack> {
     API_PORT: String(apiPort),
     API_KEYS: `officer:submitter:${keys.submitter},finance:approver:${keys.approver},auditor:viewer:${keys.viewer}`,
     WORKFLOW_BUNDLE_PATH: join(DIST, 'workflow-bundle.js'),
+    // The workers' metrics exporters default to fixed ports; two stacks on one machine (CI beside a bench) would collide.
+    METRICS_PORT: '0',
+    TEMPORAL_METRICS_ADDRESS: '',
     ...o.env,
   };
   const started: Service[] = [];

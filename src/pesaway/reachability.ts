@@ -31,8 +31,10 @@ export class PesaWayReachability {
       this.declared = false;
       return wasDeclared && since !== undefined ? { kind: 'reachable', since, downMs: now - since } : undefined;
     }
-    // A failure long after the last one (quiet in between, nobody calling) starts a new count.
-    if (!this.declared && this.silentSince !== undefined && now - this.lastUnansweredAt > this.unreachableAfterMs) {
+    // A failure long after the last one (quiet in between, nobody calling) starts a new count. "Long" is
+    // generous: at a batch's start in an outage only its balance check calls, with a backoff of seconds.
+    const quietMs = Math.max(2 * this.unreachableAfterMs, 30_000);
+    if (!this.declared && this.silentSince !== undefined && now - this.lastUnansweredAt > quietMs) {
       this.silentSince = undefined;
       this.unanswered = 0;
     }

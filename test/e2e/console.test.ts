@@ -241,7 +241,7 @@ describe('web console', () => {
       expect(upload.status).toBe(201);
       await alice.goto(`/batches/${id}`);
       const banner = alice.getByTestId('pesaway-banner');
-      await expect.poll(() => banner.isVisible(), { timeout: 30_000 }).toBe(true);
+      await expect.poll(() => banner.isVisible(), { timeout: 45_000 }).toBe(true);
       expect(await banner.textContent()).toMatch(/Waiting on PesaWay:.*payouts retry under their own references and the batch resumes by itself/s);
       await screenshot(alice, 'batch-waiting-on-pesaway');
     } finally {

@@ -35,6 +35,9 @@ describe('PesaWayReachability', () => {
 
   it('declares one from failures then silence (every caller backing off), but not from a lone failure then quiet', () => {
     const r = new PesaWayReachability(5_000);
+    // One caller backing off (a batch's balance check at its start): 3 failures 2 s and 4 s apart are an outage.
+    const one = new PesaWayReachability(1_500);
+    expect([0, 2_000, 6_000].map((t) => one.observe(false, 'balance: connection (ECONNRESET)', t)?.kind)).toEqual([undefined, undefined, 'unreachable']);
     r.observe(false, 'query: server-error (HTTP 500)', 0);
     // One failure, then nobody calls for a while (payouts waiting for callbacks): not an outage.
     expect(r.tick(60_000)).toBeUndefined();
