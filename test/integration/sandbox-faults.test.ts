@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PATHS } from '../../src/pesaway/wire.js';
-import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
-import { call, getToken, matching, mobileBody, sleep } from '../support/sandbox-http.js';
+import { NOWHERE, call, matching, mobileBody, sleep, withSandbox } from '../support/sandbox-http.js';
 
-const NOWHERE = 'http://127.0.0.1:9/results';
-
-async function withSandbox(options: Parameters<typeof startSandbox>[0], test: (sandbox: SandboxHandle, token: string) => Promise<void>): Promise<void> {
-  const sandbox = await startSandbox(options);
-  try {
-    await test(sandbox, await getToken(sandbox.url));
-  } finally {
-    await sandbox.close();
-  }
-}
 
 describe('PesaWay sandbox: faults', () => {
   it('loses the response of an accepted send: the socket is reset, the payment stands, a resend gets 403.002', async () => {

@@ -2,18 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { PATHS } from '../../src/pesaway/wire.js';
 import type { OutageView } from '../../src/sandbox/index.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
-import { call, getToken, type JsonResponse, mobileBody, sleep, startCallbackReceiver, waitUntil } from '../support/sandbox-http.js';
+import { NOWHERE, call, getToken, type JsonResponse, mobileBody, sleep, startCallbackReceiver, waitUntil, withSandbox } from '../support/sandbox-http.js';
 
-const NOWHERE = 'http://127.0.0.1:9/results';
-
-async function withSandbox(options: Parameters<typeof startSandbox>[0], test: (sandbox: SandboxHandle, token: string) => Promise<void>): Promise<void> {
-  const sandbox = await startSandbox(options);
-  try {
-    await test(sandbox, await getToken(sandbox.url));
-  } finally {
-    await sandbox.close();
-  }
-}
 
 /** A raw send over fetch: resolves with the HTTP status, or with the transport error when there is no answer. */
 function send(sandbox: SandboxHandle, token: string, reference: string, signal?: AbortSignal): Promise<number | Error> {

@@ -2,6 +2,7 @@
  * Raw-HTTP helpers for the sandbox tests: a token, JSON calls, a real callback receiver on a free port,
  * and polling. Deliberately not the PesaWay client: these tests pin the sandbox's wire behaviour itself.
  */
+import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
@@ -141,3 +142,16 @@ export async function waitUntil(predicate: () => boolean, timeoutMs = 10_000, wh
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A results URL nobody listens on: for sends whose callback the test does not read. */
+export const NOWHERE = 'http://127.0.0.1:9/results';
+
+/** A sandbox for one test, with a token already issued; closed afterwards whatever happens. */
+export async function withSandbox(options: Parameters<typeof startSandbox>[0], test: (sandbox: SandboxHandle, token: string) => Promise<void>): Promise<void> {
+  const sandbox = await startSandbox(options);
+  try {
+    await test(sandbox, await getToken(sandbox.url));
+  } finally {
+    await sandbox.close();
+  }
+}
